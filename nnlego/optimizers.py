@@ -1,0 +1,59 @@
+"""Optimizers: turn gradients into parameter updates, in place, chosen by name.
+
+``step(params, grads)`` updates every array in ``params`` in place (so the network, which holds
+the same arrays, sees the change). The learning rate ``lr`` is Nielsen's eta.
+
+- ``sgd``: p <- p - lr * g.
+- ``adam``: Kingma & Ba's Adam as Keras implements it (beta1=0.9, beta2=0.999, eps=1e-7), with the
+  bias corrections folded into the step size:
+  m <- beta1 m + (1 - beta1) g;  v <- beta2 v + (1 - beta2) g^2;
+  p <- p - lr * sqrt(1 - beta2^t) / (1 - beta1^t) * m / (sqrt(v) + eps).
+
+Book: chapter 2 (SGD) and chapter 6 (Adam, the second article's Keras setup).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import check_choice, check_finite_number
+
+
+class SGD:
+    """Plain stochastic gradient descent."""
+
+    def __init__(self, lr):
+        self.lr = check_finite_number("lr", lr, strictly_positive=True)
+
+    def step(self, params, grads):
+        for p, g in zip(params, grads):
+            p -= self.lr * g
+
+
+class Adam:
+    """Adam with Keras' defaults; one moment pair per parameter array."""
+
+    def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-7):
+        self.lr = check_finite_number("lr", lr, strictly_positive=True)
+        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self.t = 0
+        self.m = self.v = None
+
+    def step(self, params, grads):
+        if self.m is None:
+            self.m = [np.zeros_like(p) for p in params]
+            self.v = [np.zeros_like(p) for p in params]
+        self.t += 1
+        step_size = self.lr * np.sqrt(1 - self.beta2**self.t) / (1 - self.beta1**self.t)
+        for p, g, m, v in zip(params, grads, self.m, self.v):
+            m += (1 - self.beta1) * (g - m)
+            v += (1 - self.beta2) * (g * g - v)
+            p -= step_size * m / (np.sqrt(v) + self.eps)
+
+
+OPTIMIZERS = {"sgd": SGD, "adam": Adam}
+
+
+def make_optimizer(name: str, lr: float):
+    """A fresh optimizer called ``name`` with learning rate ``lr``."""
+    return OPTIMIZERS[check_choice("optimizer", name, OPTIMIZERS)](lr)
