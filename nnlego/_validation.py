@@ -1,4 +1,4 @@
-"""Checks shared by the public entry points: each names the argument, what it got and what it expects.
+"""Checks shared by the public entry points: each names the argument, what it got, what it expects.
 
 Validation happens once, at the public boundary (``Network``, ``train``, the data loaders); the
 math below it trusts its inputs.

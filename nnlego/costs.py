@@ -17,7 +17,8 @@ Book: chapter 2, "A network from scratch".
 
 from __future__ import annotations
 
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 

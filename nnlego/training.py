@@ -26,8 +26,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from ._validation import (check_features, check_finite_number, check_labels,
-                          check_positive_int)
+from ._validation import check_features, check_finite_number, check_labels, check_positive_int
 from .costs import get_cost, one_hot
 from .optimizers import make_optimizer
 
@@ -127,7 +126,8 @@ def _check_train_args(net, X, y, eval_sets):
     evals = {}
     for name, pair in (eval_sets or {}).items():
         if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
-            raise ValueError(f"eval_sets[{name!r}] must be a pair (X, y), got {type(pair).__name__}")
+            raise ValueError(f"eval_sets[{name!r}] must be a pair (X, y), "
+                             f"got {type(pair).__name__}")
         Xe = check_features(f"eval_sets[{name!r}] X", pair[0], n_in)
         ye = check_labels(f"eval_sets[{name!r}] y", pair[1], len(Xe), n_out)
         evals[name] = (Xe.astype(net.dtype, copy=False), one_hot(ye, n_out, dtype=net.dtype))
