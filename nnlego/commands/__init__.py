@@ -1,0 +1,1 @@
+"""The subcommands of ``nnlego``: one module each, with ``add_parser(subparsers)``."""

@@ -1,0 +1,111 @@
+"""Tiny stand-ins for MNIST and Fashion-MNIST, and the pins that make nnlego accept them.
+
+The real files are pinned by sha256, so a test that wants the import / fetch / cache code to run
+on a few synthetic images swaps in a small :class:`CacheSpec` and source pins with
+``monkeypatch`` (see :func:`pin_tiny_fashion`, :func:`pin_tiny_mnist`). No network, no real data.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import pickle
+from dataclasses import replace
+
+import numpy as np
+
+from nnlego import data_sources, datasets
+from nnlego.idx import idx_bytes
+
+FASHION_FILES = (
+    "train-images-idx3-ubyte.gz",
+    "train-labels-idx1-ubyte.gz",
+    "t10k-images-idx3-ubyte.gz",
+    "t10k-labels-idx1-ubyte.gz",
+)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def tiny_fashion_arrays(seed: int = 0) -> dict:
+    """Raw uint8 arrays as the cache holds them: 6 training and 4 test images."""
+    rng = np.random.default_rng(seed)
+    return {
+        "train_images": rng.integers(0, 256, (6, 784), dtype=np.uint8),
+        "train_labels": rng.integers(0, 10, 6).astype(np.uint8),
+        "test_images": rng.integers(0, 256, (4, 784), dtype=np.uint8),
+        "test_labels": rng.integers(0, 10, 4).astype(np.uint8),
+    }
+
+
+def fashion_idx_contents(arrays: dict) -> dict:
+    """{official file name: decompressed IDX bytes} for ``arrays``."""
+    out = {}
+    for split, prefix in (("train", "train"), ("test", "t10k")):
+        images = arrays[f"{split}_images"].reshape(-1, 28, 28)
+        out[f"{prefix}-images-idx3-ubyte.gz"] = idx_bytes(images)
+        out[f"{prefix}-labels-idx1-ubyte.gz"] = idx_bytes(arrays[f"{split}_labels"])
+    return out
+
+
+def write_fashion_folder(folder, arrays: dict):
+    """Write the four gzipped IDX files of ``arrays`` into ``folder``; return it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for filename, content in fashion_idx_contents(arrays).items():
+        (folder / filename).write_bytes(gzip.compress(content, mtime=0))
+    return folder
+
+
+def pin_tiny_fashion(monkeypatch, arrays: dict, urls: dict | None = None) -> None:
+    """Make nnlego's pins describe ``arrays`` instead of the real Fashion-MNIST."""
+    spec = replace(
+        datasets.SPECS["fashion-mnist"],
+        splits=(("train", len(arrays["train_labels"])), ("test", len(arrays["test_labels"]))),
+        content_sha256=datasets.content_sha256(arrays),
+    )
+    monkeypatch.setitem(datasets.SPECS, "fashion-mnist", spec)
+    contents = fashion_idx_contents(arrays)
+    sources = []
+    for old in data_sources.SOURCES["fashion-mnist"]:
+        content = contents[old.filename]
+        md5 = hashlib.md5(gzip.compress(content, mtime=0)).hexdigest()
+        sources.append(
+            replace(
+                old,
+                sha256=sha256(content),
+                download_hash=f"md5:{md5}",
+                urls=(urls or {}).get(old.filename, old.urls),
+            )
+        )
+    monkeypatch.setitem(data_sources.SOURCES, "fashion-mnist", tuple(sources))
+
+
+def tiny_mnist_pickle(seed: int = 0) -> tuple[bytes, dict]:
+    """A gzipped Python-2-style pickle of three (X, y) splits like Nielsen's, and its arrays."""
+    rng = np.random.default_rng(seed)
+    arrays, splits = {}, []
+    for split, n in (("train", 5), ("validation", 3), ("test", 2)):
+        k = rng.integers(0, 256, (n, 784), dtype=np.uint8)
+        y = rng.integers(0, 10, n)
+        arrays[f"{split}_images"], arrays[f"{split}_labels"] = k, y.astype(np.uint8)
+        splits.append((k.astype(np.float32) / np.float32(256), y.astype(np.int64)))
+    return gzip.compress(pickle.dumps(tuple(splits), protocol=2), mtime=0), arrays
+
+
+def pin_tiny_mnist(monkeypatch, pkl_gz: bytes, arrays: dict) -> None:
+    """Make nnlego's pins describe a tiny ``mnist.pkl.gz`` instead of Nielsen's."""
+    spec = replace(
+        datasets.SPECS["mnist"],
+        splits=tuple((s, len(arrays[f"{s}_labels"])) for s in ("train", "validation", "test")),
+        content_sha256=datasets.content_sha256(arrays),
+    )
+    monkeypatch.setitem(datasets.SPECS, "mnist", spec)
+    (old,) = data_sources.SOURCES["mnist"]
+    digest = sha256(pkl_gz)
+    monkeypatch.setitem(
+        data_sources.SOURCES,
+        "mnist",
+        (replace(old, sha256=digest, download_hash=f"sha256:{digest}"),),
+    )
