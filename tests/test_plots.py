@@ -1,0 +1,154 @@
+"""Plots: every figure renders off-screen, the colours mean what the articles say, no pyplot."""
+
+import io
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from nnlego import History, plots
+from nnlego.bricks import hidden_images, top_bricks
+
+
+def _render(fig):
+    """Draw ``fig`` with Agg; return its RGB pixels as floats in [0, 1] (row 0 at the top)."""
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba())[..., :3] / 255
+
+
+def _pixel(fig, rgb, ax, x, y):
+    """The colour at axes fraction (x, y) of ``ax`` (y up)."""
+    col, row = ax.transAxes.transform((x, y))
+    return rgb[int(rgb.shape[0] - row), int(col)]
+
+
+def _weights(seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((784, 30)), rng.standard_normal((30, 10))
+
+
+def test_positive_renders_blue_negative_red_zero_white():
+    """One image on the scale [-1, 1]: left third +0.6, middle 0, right third -0.6."""
+    image = np.zeros((1, 28, 30))
+    image[0, :, :10], image[0, :, 20:] = 0.6, -0.6
+    fig = plots.plot_weight_images(image, vmax=1.0)
+    rgb = _render(fig)
+    ax = fig.axes[0]
+    blue, white, red = (_pixel(fig, rgb, ax, x, 0.5) for x in (1 / 6, 0.5, 5 / 6))
+    assert blue[2] > blue[0] + 0.3 and blue[2] > blue[1]
+    assert red[0] > red[2] + 0.3 and red[0] > red[1]
+    assert np.all(white > 0.9)
+
+
+def test_one_symmetric_scale_per_figure():
+    """Every panel shares one norm [-vmax, vmax] with vmax = the largest |w| shown."""
+    images = np.stack([np.full((28, 28), 0.5), np.full((28, 28), -2.0)])
+    fig = plots.plot_weight_images(images)
+    norms = {(im.norm.vmin, im.norm.vmax) for ax in fig.axes for im in ax.images}
+    assert norms == {(-2.0, 2.0)}
+
+
+def test_brick_collage_labels_its_bricks():
+    """The collage shows the output neuron, k blue and k red bricks titled with their indices."""
+    W1, W2 = _weights()
+    fig = plots.plot_brick_collage(W1, W2, digit=8, k=3)
+    top = top_bricks(W2, 8, 3)
+    titles = [ax.get_title() for ax in fig.axes]
+    for j in np.concatenate([top.blue_idx, top.red_idx]):
+        assert any(t.startswith(f"#{j} ") for t in titles)
+    assert any("output neuron 8" in t for t in titles)
+    _render(fig)
+
+
+def test_every_figure_renders_to_png():
+    """Each plot function draws with Agg and returns its Figure or Axes."""
+    rng = np.random.default_rng(1)
+    W1, W2 = _weights()
+    images = rng.random((4, 28, 28))
+    corr = rng.uniform(-0.2, 0.9, (28, 28))
+    history = History(
+        train_loss=[1.0, 0.5],
+        train_accuracy=[0.5, 0.8],
+        eval_loss={"test": [1.1, 0.6]},
+        eval_accuracy={"test": [0.5, 0.7]},
+    )
+    figures = [
+        plots.plot_weight_images(hidden_images(W1), ncols=10, titles=None),
+        plots.plot_assembled_bricks(W1, W2),
+        plots.plot_tile_shuffle(images, images[:, ::-1], grid=4, titles=list("abcd")),
+        plots.plot_correlation_map(corr, grid=4).figure,
+        plots.plot_correlation_maps({"normal": corr, "shuffled": -corr}, grid=4),
+        plots.plot_accuracy_matrix(
+            [[0.9, 0.2], [0.3, 0.8]], ["a", "b"], ["c", "d"], reference=[[0.88, 0.1], [0.2, 0.85]]
+        ).figure,
+        plots.plot_training_curves({"run": history, "as dict": history.to_dict()}),
+    ]
+    for fig in figures:
+        assert isinstance(fig, Figure)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png")
+        assert buffer.getvalue()[:4] == b"\x89PNG"
+
+
+def test_correlation_map_draws_the_tile_grid_on_a_given_axes():
+    """grid=4 draws 3 horizontal and 3 vertical lines on the Axes passed in; NaN stays grey."""
+    ax = Figure().subplots()
+    corr = np.full((28, 28), 0.5)
+    corr[27, 27] = np.nan
+    assert plots.plot_correlation_map(corr, grid=4, ax=ax) is ax
+    assert len(ax.lines) == 6
+
+
+def test_accuracy_matrix_shows_ours_and_the_articles_numbers():
+    """Each cell reads like '91.0%' with '(article: 89.0%)' beneath."""
+    ax = plots.plot_accuracy_matrix(
+        [[0.91, 0.1], [0.2, 0.85]],
+        ["normal", "shuffled"],
+        ["normal", "shuffled"],
+        reference=[[0.89, 0.1], [0.2, 0.8]],
+    )
+    texts = [t.get_text() for t in ax.texts]
+    assert "91.0%\n(article: 89.0%)" in texts and len(texts) == 4
+
+
+def test_training_curves_plot_every_run_and_eval_set():
+    """One loss line per run, one accuracy line per run and evaluation set."""
+    h = History(
+        train_loss=[1.0, 0.5, 0.4], eval_accuracy={"test": [0.5, 0.6, 0.7], "val": [0.4, 0.5, 0.6]}
+    )
+    fig = plots.plot_training_curves({"a": h, "b": h})
+    loss_ax, acc_ax = fig.axes[:2]
+    assert len(loss_ax.lines) == 2 and len(acc_ax.lines) == 4
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: plots.plot_weight_images(np.zeros((28, 28))), "hidden_images"),
+        (
+            lambda: plots.plot_tile_shuffle(np.zeros((2, 28, 28)), np.zeros((3, 28, 28))),
+            "same shape",
+        ),
+        (lambda: plots.plot_accuracy_matrix(np.zeros((2, 2)), ["a"], ["b", "c"]), "one label"),
+    ],
+)
+def test_bad_input_is_refused(call, message):
+    """Mismatched inputs raise a ValueError that names the fix."""
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_importing_and_plotting_never_loads_pyplot():
+    """The module is headless-safe: no pyplot, so no interactive backend and no global figures."""
+    code = (
+        "import sys, numpy as np; from nnlego import plots; "
+        "plots.plot_correlation_map(np.zeros((28, 28))).figure.savefig(__import__('io')"
+        ".BytesIO()); assert 'matplotlib.pyplot' not in sys.modules"
+    )
+    env = dict(os.environ, MPLBACKEND="TkAgg")  # would fail headless if it were selected
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
