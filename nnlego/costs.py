@@ -28,6 +28,15 @@ from ._validation import check_choice
 _EPS = 1e-12
 
 
+def _clip(A):
+    """``A`` clipped to [1e-12, 1 - 1e-12], or to the largest float below 1 that A's dtype holds.
+
+    In float32, 1 - 1e-12 rounds to 1.0, so a saturated sigmoid (a = 1.0) would give log(0) and
+    a NaN cost; float32's largest number below 1 is 1 - 6e-8.
+    """
+    return np.clip(A, _EPS, min(1 - _EPS, 1 - float(np.finfo(A.dtype).epsneg)))
+
+
 def _quadratic(A, Y):
     return 0.5 * np.sum((A - Y) ** 2) / len(A)
 
@@ -37,12 +46,12 @@ def _quadratic_gradient(A, Y):
 
 
 def _cross_entropy(A, Y):
-    A = np.clip(A, _EPS, 1 - _EPS)
+    A = _clip(A)
     return -np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / len(A)
 
 
 def _cross_entropy_gradient(A, Y):
-    A = np.clip(A, _EPS, 1 - _EPS)
+    A = _clip(A)
     return (A - Y) / (A * (1 - A)) / len(A)
 
 

@@ -14,6 +14,8 @@ Book: chapter 2 (SGD) and chapter 6 (Adam, the second article's Keras setup).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._validation import check_choice, check_finite_number
@@ -44,11 +46,21 @@ class Adam:
             self.m = [np.zeros_like(p) for p in params]
             self.v = [np.zeros_like(p) for p in params]
         self.t += 1
-        step_size = self.lr * np.sqrt(1 - self.beta2**self.t) / (1 - self.beta1**self.t)
+        # math.sqrt, not np.sqrt: a NumPy float64 scalar would turn every float32 product below
+        # into float64 (NumPy 2 casting rules) and make each step several times slower.
+        step_size = self.lr * math.sqrt(1 - self.beta2**self.t) / (1 - self.beta1**self.t)
         for p, g, m, v in zip(params, grads, self.m, self.v):
-            m += (1 - self.beta1) * (g - m)
-            v += (1 - self.beta2) * (g * g - v)
-            p -= step_size * m / (np.sqrt(v) + self.eps)
+            m *= self.beta1
+            m += (1 - self.beta1) * g               # m <- beta1 m + (1 - beta1) g
+            v *= self.beta2
+            v += (1 - self.beta2) * np.square(g)    # v <- beta2 v + (1 - beta2) g^2
+            # p <- p - step_size * m / (sqrt(v) + eps), built in one temporary array ``update``
+            # (each new array of W's size costs a pass through memory).
+            update = np.sqrt(v)
+            update += self.eps
+            np.divide(m, update, out=update)
+            update *= step_size
+            p -= update
 
 
 OPTIMIZERS = {"sgd": SGD, "adam": Adam}

@@ -62,6 +62,8 @@ def train(net, X, y, *, n_epochs, batch_size, lr, optimizer="sgd", l2=0.0, eval_
     """Train ``net`` in place on ``X (n, n_in)`` and labels ``y (n,)``; return a :class:`History`.
 
     ``eval_sets`` maps a name to ``(X_eval, y_eval)``, e.g. ``{"test": (X_test, y_test)}``.
+    ``optimizer`` is a name (``"sgd"``, ``"adam"``: a fresh optimizer with ``lr``) or an instance
+    such as ``Adam(1e-3)``, which is used as is and keeps its state between calls.
     """
     X, Y, evals = _check_train_args(net, X, y, eval_sets)
     n_epochs = check_positive_int("n_epochs", n_epochs)
@@ -70,7 +72,9 @@ def train(net, X, y, *, n_epochs, batch_size, lr, optimizer="sgd", l2=0.0, eval_
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy Generator, got {type(rng).__name__}; "
                         "use rng=np.random.default_rng(seed)")
-    opt = make_optimizer(optimizer, lr)
+    # An optimizer instance (anything with .step) keeps its state, e.g. Adam's moments, across
+    # calls: train one epoch at a time on fresh data without restarting the optimizer.
+    opt = optimizer if hasattr(optimizer, "step") else make_optimizer(optimizer, lr)
     history = History(eval_loss={k: [] for k in evals}, eval_accuracy={k: [] for k in evals})
     params = net.weights + net.biases
     for epoch in range(1, n_epochs + 1):
@@ -100,7 +104,7 @@ def evaluate(net, X, Y, l2=0.0, chunk=10_000):
     for start in range(0, len(X), chunk):
         A = net.forward_all(X[start:start + chunk])[1][-1]
         Yc = Y[start:start + chunk]
-        total += cost.value(A, Yc) * len(A)
+        total += float(cost.value(A, Yc)) * len(A)     # a Python float: sum in float64
         correct += int(np.sum(A.argmax(axis=1) == Yc.argmax(axis=1)))
     loss = total / len(X)
     if l2:
