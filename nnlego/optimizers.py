@@ -45,22 +45,25 @@ class Adam:
         if self.m is None:
             self.m = [np.zeros_like(p) for p in params]
             self.v = [np.zeros_like(p) for p in params]
+            # One scratch array per parameter, reused every step: a fresh array of W's size per
+            # step can cost a page fault per 4 KiB when the allocator hands out new memory.
+            self.scratch = [np.empty_like(p) for p in params]
         self.t += 1
         # math.sqrt, not np.sqrt: a NumPy float64 scalar would turn every float32 product below
         # into float64 (NumPy 2 casting rules) and make each step several times slower.
         step_size = self.lr * math.sqrt(1 - self.beta2**self.t) / (1 - self.beta1**self.t)
-        for p, g, m, v in zip(params, grads, self.m, self.v):
+        for p, g, m, v, u in zip(params, grads, self.m, self.v, self.scratch):
             m *= self.beta1
-            m += (1 - self.beta1) * g               # m <- beta1 m + (1 - beta1) g
+            m += np.multiply(g, 1 - self.beta1, out=u)      # m <- beta1 m + (1 - beta1) g
             v *= self.beta2
-            v += (1 - self.beta2) * np.square(g)    # v <- beta2 v + (1 - beta2) g^2
-            # p <- p - step_size * m / (sqrt(v) + eps), built in one temporary array ``update``
-            # (each new array of W's size costs a pass through memory).
-            update = np.sqrt(v)
-            update += self.eps
-            np.divide(m, update, out=update)
-            update *= step_size
-            p -= update
+            np.square(g, out=u)
+            u *= 1 - self.beta2
+            v += u                                          # v <- beta2 v + (1 - beta2) g^2
+            np.sqrt(v, out=u)                               # u <- step_size m / (sqrt(v) + eps)
+            u += self.eps
+            np.divide(m, u, out=u)
+            u *= step_size
+            p -= u
 
 
 OPTIMIZERS = {"sgd": SGD, "adam": Adam}
