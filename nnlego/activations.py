@@ -19,7 +19,6 @@ import numpy as np
 
 from ._validation import check_choice
 
-
 # 0.5 as a float32 scalar: it keeps float32 arrays float32 (and float64 ones float64) and, unlike a
 # Python float, needs no conversion on every call: sigmoid runs twice per layer per mini-batch.
 _HALF = np.float32(0.5)
