@@ -1,0 +1,12 @@
+"""brick_weights that fills the grid column by column (Fortran order).
+
+loses: test_brick_weights
+"""
+import numpy as np
+
+
+# %% replaces: brick_weights
+def brick_weights(W2, digit, rows, cols):
+    cells = np.full(rows * cols, np.nan)
+    cells[:W2.shape[0]] = W2[:, digit]
+    return cells.reshape(rows, cols, order="F")
