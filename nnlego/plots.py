@@ -278,3 +278,32 @@ def _draw_tile_grid(ax, shape, grid, **line):
 def _bare(ax):
     ax.set_xticks([])
     ax.set_yticks([])
+
+
+def plot_hidden_size_sweep(sweeps, reference=None, *, ax=None, title=None):
+    """Test accuracy (%) against the hidden layer's size, one line per setup.
+
+    ``sweeps`` maps a setup's name to ``{n_hidden: [accuracy per seed, in %]}``: the mean is
+    drawn with a bar from the worst to the best seed. ``reference`` maps ``n_hidden`` to the
+    article's single number, drawn as black crosses.
+    """
+    if ax is None:
+        ax = Figure(figsize=(6.5, 3.8), layout="constrained").subplots()
+    for i, (name, by_size) in enumerate(sweeps.items()):
+        sizes = sorted(by_size)
+        runs = [np.asarray(by_size[n], dtype=float) for n in sizes]
+        mean = np.array([r.mean() for r in runs])
+        spread = np.array([[m - r.min(), r.max() - m] for m, r in zip(mean, runs)]).T
+        x = np.arange(len(sizes)) + (i - (len(sweeps) - 1) / 2) * 0.12
+        ax.errorbar(x, mean, yerr=spread, marker="o", capsize=4, label=f"{name} (seed range)")
+    if reference:
+        sizes = sorted(next(iter(sweeps.values()))) if sweeps else sorted(reference)
+        xs = [sizes.index(n) for n in reference if n in sizes]
+        ys = [reference[n] for n in reference if n in sizes]
+        ax.plot(xs, ys, "kx", markersize=9, mew=2, label="the article")
+    ax.set_xticks(range(len(sizes)), [str(n) for n in sizes])
+    ax.set(xlabel="hidden neurons", ylabel="test accuracy (%)", ylim=(0, 100),
+           title=title or "How small can the hidden layer be?")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right")
+    return ax

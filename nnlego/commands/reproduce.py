@@ -1,11 +1,95 @@
-"""``nnlego reproduce``: regenerate every result of both articles (work in progress)."""
+"""``nnlego reproduce [wth|savant|all]``: regenerate every result of both articles.
+
+Trains what the results cache lacks (a progress bar per training run with one worker; a bar over
+the runs with more), then writes figures, ``results.json`` and ``results.md`` into ``--out``.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from tqdm import tqdm
 
 
 def add_parser(subparsers):
-    parser = subparsers.add_parser("reproduce", help="reproduce both articles' results")
+    parser = subparsers.add_parser(
+        "reproduce", help="reproduce both articles' results (figures, results.json, results.md)",
+        description="Train (or load from the results cache) every network of both articles, "
+        "compare with the articles' numbers and write the report.")
+    parser.add_argument("experiment", nargs="?", default="all",
+                        help="wth (first article), savant (second) or all (default)")
+    parser.add_argument("--out", default="results", help="output folder (default: results)")
+    parser.add_argument("--seeds", type=int, default=3, help="seeds per setting (default: 3)")
+    parser.add_argument("--quick", action="store_true",
+                        help="a small version (about a minute): checks the pipeline, not the "
+                        "numbers")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="training runs at once, each on one BLAS thread (default: 2)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bars")
     parser.set_defaults(func=run)
     return parser
 
 
+class BarProgress:
+    """tqdm bars on stderr: one per training run (epochs, test accuracy), or one over the runs."""
+
+    def __init__(self, one_bar_per_run=True):
+        self.bar = self.runs = None
+        self.one_bar_per_run = one_bar_per_run
+
+    def planned(self, n_runs):
+        """Called once with the number of runs to train (the cached ones load at once)."""
+        if not self.one_bar_per_run and n_runs:
+            self.runs = tqdm(total=n_runs, desc="runs", unit="run", file=sys.stderr)
+
+    def start(self, label, n_epochs):
+        if self.one_bar_per_run:
+            self.bar = tqdm(total=n_epochs, desc=label, unit="epoch", file=sys.stderr,
+                            leave=False)
+
+    def epoch(self, epoch, n_epochs, history):
+        if self.bar is not None:
+            self.bar.update(1)
+            accuracy = history.eval_accuracy.get("test", [None])[-1]
+            if accuracy is not None:
+                self.bar.set_postfix(test=f"{100 * accuracy:.2f}%")
+
+    def done(self, label, result):
+        line = (f"{label}: test {100 * result.metrics['test']:.2f}% "
+                f"({result.metrics['seconds']:.1f} s)")
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+        if self.runs is not None:
+            self.runs.update(1)
+            self.runs.write(line, file=sys.stderr)
+        else:
+            tqdm.write(line, file=sys.stderr)
+
+    def close(self):
+        if self.runs is not None:
+            self.runs.close()
+
+
 def run(args):
-    raise ValueError("nnlego reproduce is not ready yet")
+    from .. import reproduce
+
+    if args.seeds < 1:
+        raise ValueError(f"--seeds must be >= 1, got {args.seeds}")
+    if args.workers < 1:
+        raise ValueError(f"--workers must be >= 1, got {args.workers}")
+    progress = None
+    if not args.no_progress:
+        progress = BarProgress(one_bar_per_run=args.workers == 1)
+    try:
+        record = reproduce.reproduce(args.experiment, out=args.out, seeds=args.seeds,
+                                     quick=args.quick, workers=args.workers, progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
+    timing = record["timing"]
+    print(reproduce.results_markdown(record))
+    print(f"wrote {args.out}/results.md, {args.out}/results.json and "
+          f"{len(record['figures'])} figures; {timing['trained_runs']} runs trained, "
+          f"{timing['cached_runs']} from the cache, {timing['wall_seconds_total']} s")
+    return 0

@@ -1,0 +1,112 @@
+"""nnlego.reproduce and the ``nnlego reproduce`` command on tiny synthetic data (--quick)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from test_experiments import tiny_dataset
+
+from nnlego import cli
+from nnlego import experiments as ex
+from nnlego import reproduce as rp
+
+
+@pytest.fixture
+def tiny_data(monkeypatch, tmp_path):
+    monkeypatch.setattr(ex, "_load_dataset", lambda name: tiny_dataset(name))
+    monkeypatch.setenv("NNLEGO_RESULTS", str(tmp_path / "cache"))
+    ex._dataset.cache_clear()
+    yield tmp_path
+    ex._dataset.cache_clear()
+
+
+def test_quick_reproduce_writes_the_report_and_reuses_the_cache(tiny_data):
+    out = tiny_data / "results"
+    record = rp.reproduce("all", out=out, seeds=2, quick=True, workers=1)
+    n_runs = len(rp.plan("all", quick=True)) * 2
+    assert record["timing"]["trained_runs"] == n_runs
+    assert (out / "results.md").is_file()
+    assert json.loads((out / "results.json").read_text()) == json.loads(json.dumps(record))
+    for name in record["figures"]:
+        assert (out / name).stat().st_size > 1000, name
+    assert {"wth_hidden_images.png", "wth_collage_8.png", "savant_correlation_maps.png",
+            "savant_matrix_savant_once.png"} <= set(record["figures"])
+    experiments = {row["experiment"] for row in record["rows"]}
+    assert experiments == {"wth 1", "wth 2", "wth 3", "savant 4", "savant 5", "savant 6",
+                           "savant 7"}
+    table = (out / "results.md").read_text()
+    assert table.count("\n| ") == len(record["rows"]) + 1          # a line per row + header
+    assert set(record["wth"]["top_bricks"]) == {"0", "1", "8"}
+    again = rp.reproduce("all", out=out, seeds=2, quick=True, workers=1)
+    assert again["timing"] == {**again["timing"], "trained_runs": 0, "cached_runs": n_runs}
+    assert again["rows"] == record["rows"]
+
+
+def test_two_workers_give_the_same_numbers_as_one(tiny_data):
+    one = rp.reproduce("savant", out=tiny_data / "a", seeds=1, quick=True, workers=1,
+                       cache=tiny_data / "c1")
+    two = rp.reproduce("savant", out=tiny_data / "b", seeds=1, quick=True, workers=2,
+                       cache=tiny_data / "c2")
+    assert two["timing"]["trained_runs"] == one["timing"]["trained_runs"] > 1
+    assert [r["runs"] for r in one["rows"]] == [r["runs"] for r in two["rows"]]
+
+
+def test_rows_compare_with_the_article():
+    agrees = rp._row("x", "s", 50.0, [49.0, 50.5, 51.5])
+    assert agrees["difference"] == pytest.approx(0.33, abs=0.01)
+    assert agrees["verdict"].startswith("agrees")
+    inside = rp._row("x", "s", 58.75, [50.0, 60.0, 70.0])        # mean 60, article in range
+    assert "seed range" in inside["verdict"]
+    close = rp._row("x", "s", 63.0, [58.0, 58.5])
+    assert close["verdict"].startswith("close (-4.8")
+    differs = rp._row("x", "s", 32.0, [10.0, 11.0])
+    assert differs["verdict"].startswith("differs (-21.5")
+    beyond = rp._row("x", "s", None, [1.0, 3.0])
+    assert (beyond["difference"], beyond["mean"], beyond["min"], beyond["max"]) == (
+        None, 2.0, 1.0, 3.0)
+
+
+def test_the_plan_covers_both_articles():
+    names = [(s.name, s.n_hidden, s.grid) for s in rp.plan("all")]
+    for n in rp.SWEEP_SIZES:
+        assert ("wth_network", n, 4) in names and ("wth_network2", n, 4) in names
+    for g in rp.EXTRA_GRIDS:
+        assert ("savant_once", 128, g) in names
+    assert {"savant_original", "savant_each_epoch", "savant_fixed", "wth_ce_large"} <= {
+        n for n, _, _ in names}
+    assert len(names) == len(set(names))
+    assert all(s.n_train == 3_000 for s in rp.plan("wth", quick=True))
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["reproduce", "bogus"], "experiment must be one of wth, savant, all, got 'bogus'"),
+    (["reproduce", "--seeds", "0"], "--seeds must be >= 1, got 0"),
+    (["reproduce", "--workers", "0"], "--workers must be >= 1, got 0"),
+])
+def test_bad_options_give_a_clear_error(argv, message, capsys):
+    assert cli.main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_an_unwritable_output_folder_is_refused(tiny_data, capsys):
+    blocker = tiny_data / "file"
+    blocker.write_text("not a folder")
+    assert cli.main(["reproduce", "--quick", "--out", str(blocker / "sub")]) == 2
+    err = capsys.readouterr().err
+    assert "cannot be created" in err and "choose a writable directory" in err
+
+
+def test_the_command_runs_quick_end_to_end(tiny_data, capsys):
+    out = tiny_data / "cli"
+    code = cli.main(["reproduce", "wth", "--quick", "--seeds", "1", "--out", str(out),
+                     "--workers", "1"])
+    captured = capsys.readouterr()
+    assert code == 0
+    assert "| wth 2 | 784-2-10, network.py | 22.80 |" in captured.out
+    assert "wth_network 30 hidden, seed 0: test" in captured.err      # the per-run line
+    assert rp.load_results(out)["which"] == "wth"
+    with pytest.raises(FileNotFoundError, match="run `nnlego reproduce --out"):
+        rp.load_results(tiny_data / "nothing")
+    assert np.isfinite(rp.load_results(out)["rows"][0]["mean"])
