@@ -8,13 +8,16 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 DATA_STAMP := $(VENV)/.data-stamp
 
-.PHONY: help install data test lint book book-ci bench exercises grade clean
+.PHONY: help install data results browser test lint book book-ci book-check bench exercises grade feedback grades clean
 
 help:
 	@echo "make book    build the Jupyter Book into _build/html (sets up .venv and the data)"
 	@echo "make test    lint + the whole test suite (sets up .venv and the data)"
+	@echo "make results reproduce both articles into the results cache and _build/results/"
+	@echo "make book-check  check the built book in headless Chromium (images, links, buttons)"
 	@echo "make bench   the speed benchmarks (installs the CPU build of PyTorch into .venv)"
 	@echo "make exercises  regenerate exercises/ from solutions/ with nbgrader"
+	@echo "make grade / feedback / grades  autograde submitted/, write feedback/, export grades.csv"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,22 +37,67 @@ lint: $(STAMP)
 test: lint data
 	$(VENV)/bin/pytest -q
 
+# Every trained network of both articles, in the results cache ($$NNLEGO_RESULTS, else the user
+# cache directory), two training runs at a time; the report goes to _build/results/. Seconds
+# when the cache is full; about 7 minutes from an empty cache on 2 cores.
+results: data
+	$(PY) -m nnlego reproduce all --seeds 3 --workers 2 --out _build/results
+
 # A quick, incremental build that reuses cached notebook outputs and trained results.
-book: data
+book: results
 	$(VENV)/bin/jupyter-book build .
 	@echo "open _build/html/index.html"
 
-# What CI runs: a clean build where every warning is an error and every cell must succeed.
+# What CI runs: a clean build where every warning is an error and every cell must succeed,
+# then the built pages checked in headless Chromium (screenshots in _build/screenshots/).
 book-ci: data
 	rm -rf _build
+	$(MAKE) results
 	$(VENV)/bin/jupyter-book build --all -W --keep-going .
+	$(MAKE) book-check
+
+# The browser test of an existing build; fails (rather than skips) when there is no build.
+book-check: $(STAMP) browser
+	NNLEGO_REQUIRE_BOOK=1 $(VENV)/bin/pytest -q -m browser tests/test_book_browser.py
+
+# Debian's Chromium and ChromeDriver for the browser test (apt; sudo when not root).
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  echo "installing Debian's chromium and chromium-driver (apt-get)"; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium chromium-driver; \
+	fi
 
 bench: $(STAMP)
 	$(PY) -m pip install --quiet 'torch==2.13.0'
 	$(PY) benchmarks/run_all.py
 
+# The course (nbgrader_config.py; book/08_instructors.md). nbgrader runs from the repository root
+# with the venv on PATH (it calls `alembic` to create gradebook.db). A=... picks assignments:
+# `make grade A=03_sgd_l2`; the default is every assignment of solutions/.
+NBGRADER    := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/nbgrader
+ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9]*))
+A ?= $(ASSIGNMENTS)
+
+# exercises/ from solutions/ (commit the result; tests/test_solutions.py checks it is current)
 exercises: $(STAMP)
-	$(VENV)/bin/nbgrader generate_assignment --all --force
+	@for a in $(ASSIGNMENTS); do $(NBGRADER) generate_assignment $$a --force || exit 1; done
+
+# Autograde every submission in submitted/<student>/<assignment>/ (students unknown to the
+# gradebook are added), regrading those already graded.
+grade: $(STAMP)
+	@for a in $(A); do if ls -d submitted/*/$$a >/dev/null 2>&1; then \
+	  $(NBGRADER) autograde $$a --create --force || exit 1; fi; done
+
+# feedback/<student>/<assignment>/*.html, hidden tests cleared (nbgrader_config.py)
+feedback: $(STAMP)
+	@for a in $(A); do if ls -d autograded/*/$$a >/dev/null 2>&1; then \
+	  $(NBGRADER) generate_feedback $$a --force || exit 1; fi; done
+
+# grades.csv: one row per student and assignment (manual grades included once entered)
+grades: $(STAMP)
+	$(NBGRADER) export --to grades.csv
 
 clean:
 	rm -rf _build .pytest_cache
