@@ -70,9 +70,9 @@ def _quick(settings):
 def run_all(jobs, *, workers=2, cache=None, progress=None) -> dict:
     """``{(settings, seed): Result}`` for every ``(settings, seed)`` in ``jobs``.
 
-    Cached results load at once; the rest train, ``workers`` at a time. ``progress`` (optional)
-    has ``planned(n_runs_to_train)``, ``start(label, n_epochs)``, ``epoch(epoch, n_epochs,
-    history)`` (only with one worker) and ``done(label, result)``.
+    Cached results load at once; the rest train, ``workers`` at a time, each in a process of its
+    own. ``progress`` (optional) has ``planned(n_runs_to_train)``, ``epoch(label, epoch,
+    n_epochs, test_accuracy)`` after every epoch of every run, and ``done(label, result)``.
     """
     results, missing = {}, []
     for settings, seed in jobs:
@@ -85,28 +85,57 @@ def run_all(jobs, *, workers=2, cache=None, progress=None) -> dict:
         progress.planned(len(missing))
     if workers == 1 or len(missing) <= 1:
         for settings, seed in missing:
-            label = _label(settings, seed)
-            if progress:
-                progress.start(label, settings.n_epochs)
-            result = ex.run(settings, seed=seed, cache=cache,
-                            progress=progress.epoch if progress else None)
-            results[settings, seed] = result
-            if progress:
-                progress.done(label, result)
-        return results
-    context = multiprocessing.get_context("fork")
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-        futures = {}
-        for settings, seed in missing:
-            if progress:
-                progress.start(_label(settings, seed), settings.n_epochs)
-            futures[pool.submit(ex.run, settings, seed=seed, cache=cache)] = (settings, seed)
-        for future in concurrent.futures.as_completed(futures):
-            settings, seed = futures[future]
-            results[settings, seed] = future.result()
+            results[settings, seed] = _run_one(settings, seed, cache, progress)
             if progress:
                 progress.done(_label(settings, seed), results[settings, seed])
+        return results
+    context = multiprocessing.get_context("fork")
+    events = context.SimpleQueue()          # (label, epoch, n_epochs, accuracy) from workers
+    with concurrent.futures.ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_set_events, initargs=(events,)) as pool:
+        futures = {pool.submit(_run_in_worker, settings, seed, cache): (settings, seed)
+                   for settings, seed in missing}
+        pending = set(futures)
+        while pending:
+            done, pending = concurrent.futures.wait(
+                pending, timeout=0.2, return_when=concurrent.futures.FIRST_COMPLETED)
+            while not events.empty():
+                event = events.get()
+                if progress:
+                    progress.epoch(*event)
+            for future in done:
+                settings, seed = futures[future]
+                results[settings, seed] = future.result()
+                if progress:
+                    progress.done(_label(settings, seed), results[settings, seed])
     return results
+
+
+def _run_one(settings, seed, cache, progress):
+    """``experiments.run`` reporting each epoch to ``progress.epoch(label, ...)``."""
+    label = _label(settings, seed)
+    report = None
+    if progress:
+        def report(epoch, n_epochs, history):
+            progress.epoch(label, epoch, n_epochs, history.eval_accuracy["test"][-1])
+    return ex.run(settings, seed=seed, cache=cache, progress=report)
+
+
+_EVENTS = None                              # a worker process's queue back to the parent
+
+
+def _set_events(queue):
+    global _EVENTS
+    _EVENTS = queue
+
+
+class _QueueProgress:
+    def epoch(self, *event):
+        _EVENTS.put(event)
+
+
+def _run_in_worker(settings, seed, cache):
+    return _run_one(settings, seed, cache, _QueueProgress())
 
 
 def _label(settings, seed):

@@ -110,3 +110,32 @@ def test_the_command_runs_quick_end_to_end(tiny_data, capsys):
     with pytest.raises(FileNotFoundError, match="run `nnlego reproduce --out"):
         rp.load_results(tiny_data / "nothing")
     assert np.isfinite(rp.load_results(out)["rows"][0]["mean"])
+
+
+class RecordingProgress:
+    def __init__(self):
+        self.events = []
+
+    def planned(self, n_runs):
+        self.events.append(("planned", n_runs))
+
+    def epoch(self, label, epoch, n_epochs, accuracy):
+        self.events.append(("epoch", label, epoch, n_epochs, accuracy))
+
+    def done(self, label, result):
+        self.events.append(("done", label, result.metrics["test"]))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_progress_reports_every_epoch_of_every_run(tiny_data, workers):
+    jobs = [(s, 0) for s in rp.plan("savant", quick=True)]
+    progress = RecordingProgress()
+    results = rp.run_all(jobs, workers=workers, cache=False, progress=progress)
+    assert progress.events[0] == ("planned", len(jobs))
+    for settings, seed in jobs:
+        label = rp._label(settings, seed)
+        epochs = [e for e in progress.events if e[0] == "epoch" and e[1] == label]
+        assert [e[2] for e in epochs] == [1, 2] and epochs[-1][3] == 2
+        assert epochs[-1][4] == results[settings, seed].metrics["test"]
+        done = [e for e in progress.events if e[0] == "done" and e[1] == label]
+        assert done == [("done", label, results[settings, seed].metrics["test"])]

@@ -1,7 +1,8 @@
 """``nnlego reproduce [wth|savant|all]``: regenerate every result of both articles.
 
-Trains what the results cache lacks (a progress bar per training run with one worker; a bar over
-the runs with more), then writes figures, ``results.json`` and ``results.md`` into ``--out``.
+Trains what the results cache lacks (a progress bar per training run, with its epochs and test
+accuracy, and one over the runs), then writes figures, ``results.json`` and ``results.md``
+into ``--out``.
 """
 
 from __future__ import annotations
@@ -31,42 +32,35 @@ def add_parser(subparsers):
 
 
 class BarProgress:
-    """tqdm bars on stderr: one per training run (epochs, test accuracy), or one over the runs."""
+    """tqdm on stderr: a bar per training run (its epochs and test accuracy), a bar over the
+    runs, and a line per finished run."""
 
-    def __init__(self, one_bar_per_run=True):
-        self.bar = self.runs = None
-        self.one_bar_per_run = one_bar_per_run
+    def __init__(self):
+        self.bars, self.runs = {}, None
 
     def planned(self, n_runs):
-        """Called once with the number of runs to train (the cached ones load at once)."""
-        if not self.one_bar_per_run and n_runs:
+        if n_runs > 1:
             self.runs = tqdm(total=n_runs, desc="runs", unit="run", file=sys.stderr)
 
-    def start(self, label, n_epochs):
-        if self.one_bar_per_run:
-            self.bar = tqdm(total=n_epochs, desc=label, unit="epoch", file=sys.stderr,
-                            leave=False)
-
-    def epoch(self, epoch, n_epochs, history):
-        if self.bar is not None:
-            self.bar.update(1)
-            accuracy = history.eval_accuracy.get("test", [None])[-1]
-            if accuracy is not None:
-                self.bar.set_postfix(test=f"{100 * accuracy:.2f}%")
+    def epoch(self, label, epoch, n_epochs, accuracy):
+        if label not in self.bars:
+            self.bars[label] = tqdm(total=n_epochs, desc=label, unit="epoch", file=sys.stderr,
+                                    leave=False)
+        bar = self.bars[label]
+        bar.update(epoch - bar.n)
+        bar.set_postfix(test=f"{100 * accuracy:.2f}%")
 
     def done(self, label, result):
-        line = (f"{label}: test {100 * result.metrics['test']:.2f}% "
-                f"({result.metrics['seconds']:.1f} s)")
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None
+        if label in self.bars:
+            self.bars.pop(label).close()
         if self.runs is not None:
             self.runs.update(1)
-            self.runs.write(line, file=sys.stderr)
-        else:
-            tqdm.write(line, file=sys.stderr)
+        tqdm.write(f"{label}: test {100 * result.metrics['test']:.2f}% "
+                   f"({result.metrics['seconds']:.1f} s)", file=sys.stderr)
 
     def close(self):
+        for bar in self.bars.values():
+            bar.close()
         if self.runs is not None:
             self.runs.close()
 
@@ -80,7 +74,7 @@ def run(args):
         raise ValueError(f"--workers must be >= 1, got {args.workers}")
     progress = None
     if not args.no_progress:
-        progress = BarProgress(one_bar_per_run=args.workers == 1)
+        progress = BarProgress()
     try:
         record = reproduce.reproduce(args.experiment, out=args.out, seeds=args.seeds,
                                      quick=args.quick, workers=args.workers, progress=progress)
