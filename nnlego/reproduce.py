@@ -205,7 +205,7 @@ def _summarize_wth(results, seeds, quick, summary):
         summary["findings"].append(
             f"Hidden-size sweep: the article's numbers sit closer to {best} (mean distance "
             + ", ".join(f"{k} {v:.1f}" for k, v in distance.items()) + " points).")
-    ce_large = ex.WTH_CE_LARGE if not quick else _quick(ex.WTH_CE_LARGE)
+    ce_large = _maybe_quick(ex.WTH_CE_LARGE, quick)
     init_l2 = {"N(0,1), quadratic, no L2 (network.py)": net30,
                "N(0,1/n_in), cross-entropy, L2 (network2)": sweeps["network2"][30],
                "N(0,1), cross-entropy, no L2 (control)": _accuracies(results, ce_large, seeds)}
@@ -230,7 +230,7 @@ def _top_bricks(net, k=3):
 
 def _savant_settings(quick):
     named = [ex.SAVANT_ORIGINAL, ex.SAVANT_ONCE, ex.SAVANT_EACH_EPOCH, ex.SAVANT_FIXED]
-    return {s.name: (_quick(s) if quick else s) for s in named}
+    return {s.name: _maybe_quick(s, quick) for s in named}
 
 
 def _summarize_savant(results, seeds, quick, n_permutations, summary):
@@ -401,8 +401,9 @@ def _write_figures(results, out, which, quick, seeds, summary) -> list:
     figures = {}
     seed = seeds[0]
     if which in ("wth", "all"):
-        net = results[ex.with_hidden(_maybe_quick(ex.WTH_NETWORK, quick), 30), seed].net
-        W1, W2 = net.weights
+        first = results[_maybe_quick(ex.WTH_NETWORK, quick), seed]        # network.py, 30 hidden
+        second = results[_maybe_quick(ex.WTH_NETWORK2, quick), seed]      # network2, 30 hidden
+        W1, W2 = first.net.weights
         figures["wth_hidden_images.png"] = plots.plot_weight_images(
             hidden_images(W1), ncols=10, titles=[f"neuron {j}" for j in range(W1.shape[1])],
             suptitle="What each of the 30 hidden neurons likes (blue) and dislikes (red)")
@@ -417,17 +418,13 @@ def _write_figures(results, out, which, quick, seeds, summary) -> list:
             {k: {int(n): v for n, v in by.items()} for k, by in summary["wth"]["sweeps"].items()},
             ARTICLE_SWEEP)
         figures["wth_sweep.png"] = ax.figure
-        net2 = results[ex.with_hidden(_maybe_quick(ex.WTH_NETWORK2, quick), 30), seed].net
-        both = np.concatenate([hidden_images(W1)[:10], hidden_images(net2.weights[0])[:10]])
+        both = np.concatenate([hidden_images(W1)[:10], hidden_images(second.net.weights[0])[:10]])
         figures["wth_init_l2_images.png"] = plots.plot_weight_images(
             both, ncols=10, titles=[f"N(0,1) #{j}" for j in range(10)]
             + [f"N(0,1/n) L2 #{j}" for j in range(10)],
             suptitle="Top row: N(0,1), no L2. Bottom row: N(0,1/n_in) with L2")
         figures["wth_init_l2_curves.png"] = plots.plot_training_curves(
-            {"N(0,1), no L2": results[ex.with_hidden(_maybe_quick(ex.WTH_NETWORK, quick), 30),
-                                      seed].history,
-             "N(0,1/n_in), L2": results[ex.with_hidden(_maybe_quick(ex.WTH_NETWORK2, quick),
-                                                       30), seed].history})
+            {"N(0,1), no L2": first.history, "N(0,1/n_in), L2": second.history})
     if which in ("savant", "all"):
         named = _savant_settings(quick)
         X_shuffled, _, _ = ex.shuffled_test_set(4)

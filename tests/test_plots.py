@@ -152,3 +152,16 @@ def test_importing_and_plotting_never_loads_pyplot():
     )
     env = dict(os.environ, MPLBACKEND="TkAgg")  # would fail headless if it were selected
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
+
+
+def test_hidden_size_sweep_draws_mean_spread_and_the_article():
+    sweeps = {"network.py": {30: [95.0, 94.0], 2: [30.0, 40.0]},
+              "network2": {30: [96.0, 96.0], 2: [38.0, 39.0]}}
+    ax = plots.plot_hidden_size_sweep(sweeps, {2: 22.8})
+    FigureCanvasAgg(ax.figure).draw()
+    means = {bars.get_label(): bars.lines[0].get_ydata() for bars in ax.containers}
+    assert np.allclose(means["network.py (seed range)"], [35.0, 94.5])     # sizes 2, 30
+    assert np.allclose(means["network2 (seed range)"], [38.5, 96.0])
+    article = [line for line in ax.lines if line.get_label() == "the article"][0]
+    assert list(article.get_xdata()) == [0] and list(article.get_ydata()) == [22.8]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2", "30"]
