@@ -195,8 +195,9 @@ def run(settings, *, seed: int, cache=None, progress=None) -> Result:
         raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
     seed = int(seed)
     store = _as_cache(cache)
+    key = store.key(settings, seed, _fingerprint(settings)) if store else None
     if store:
-        result = cached_result(settings, seed, store)
+        result = _from_cache(store, key, settings, seed)
         if result is not None:
             return result
     net, history, seconds = _train(settings, seed, progress)
@@ -205,7 +206,7 @@ def run(settings, *, seed: int, cache=None, progress=None) -> Result:
     if store:
         record = {"settings": dataclasses.asdict(settings), "seed": seed,
                   "history": history.to_dict(), "metrics": metrics}
-        store.save(store.key(settings, seed, _fingerprint(settings)), net, record)
+        store.save(key, net, record)
     return Result(settings, seed, net, history, metrics, cached=False)
 
 
@@ -215,12 +216,17 @@ def cached_result(settings, seed: int, cache=None):
     store = _as_cache(cache)
     if not store:
         return None
-    entry = store.load(store.key(settings, int(seed), _fingerprint(settings)))
+    return _from_cache(store, store.key(settings, int(seed), _fingerprint(settings)),
+                       settings, int(seed))
+
+
+def _from_cache(store, key, settings, seed):
+    entry = store.load(key)
     if entry is None:
         return None
     net, record = entry
-    return Result(settings, int(seed), net, History.from_dict(record["history"]),
-                  record["metrics"], cached=True)
+    return Result(settings, seed, net, History.from_dict(record["history"]), record["metrics"],
+                  cached=True)
 
 
 def _as_cache(cache):
