@@ -8,7 +8,9 @@ Contenders, per epoch of setup A (article 1) and setup B (article 2), see ``setu
   accuracy on the whole training set (and its argument checks);
 - PyTorch's training loop (``torch_reference.py``), with 1 and with 2 threads, in a subprocess;
 - the per-example loop (``nielsen_loop.py``): Nielsen's network.py as written, and a tuned one;
-- the floor (``matmul_floor.py``): the epoch's matrix products alone.
+- the floor (``matmul_floor.py``): the epoch's matrix products alone;
+- the leanest NumPy step we could write (``lean_numpy.py``): what any NumPy implementation of the
+  same maths costs, i.e. how close to the floor NumPy can get at all.
 
 nnlego and the floor run on one BLAS thread (as the book and CLI do); the same with two BLAS
 threads is shown to answer "would two be faster?". Each contender is timed once per round, rounds
@@ -31,6 +33,7 @@ import sys
 import time
 from pathlib import Path
 
+import lean_numpy
 import matmul_floor
 import nielsen_loop
 import numpy as np
@@ -123,6 +126,8 @@ def time_round(setup, X, y, Y, order, times):
     for threads in (1, 2):
         record(f"matrix-product floor, {threads} BLAS thread{'s' * (threads > 1)}",
                lambda: matmul_floor.floor_slices(setup), threads)
+    record("lean hand-fused NumPy step, 1 BLAS thread",
+           lambda: lean_numpy.epoch_slices(setup, make_network(setup), X, Y, order))
     for loop, label in (("nielsen", "Nielsen's network.py as written"),
                         ("tuned", "tuned float32")):
         record(f"per-example loop, {label} *",
@@ -168,7 +173,25 @@ def gradient_checks(setup, X, y):
         theirs = sum(nielsen_loop.LOOPS[loop](net).mean_gradients(X[rows], Y), [])
         result[loop] = max(float(np.abs(a - b).max() / (np.abs(a).max() + 1e-30))
                            for a, b in zip(mine, theirs))
+    result["lean"] = lean_step_difference(setup, X, y)
     return result
+
+
+def lean_step_difference(setup, X, y, n_steps=3):
+    """Max relative difference of the lean step's parameters from nnlego's after ``n_steps``
+    mini-batches (the lean step updates in place, so it is compared on the weights)."""
+    net, order = make_network(setup), epoch_order(setup)
+    lean = lean_numpy.LeanStep(setup, net)
+    optimizer = make_optimizer(setup.optimizer, setup.lr)
+    params = net.weights + net.biases
+    Y = one_hot(y, setup.sizes[-1], dtype=np.float32)
+    for start in range(0, n_steps * setup.batch_size, setup.batch_size):
+        rows = order[start:start + setup.batch_size]
+        grads_W, grads_b = net.backprop(X[rows], Y[rows])
+        optimizer.step(params, grads_W + grads_b)
+        lean.step(X[rows], Y[rows])
+    mine = [net.weights[0], net.biases[0], net.weights[1], net.biases[1]]
+    return max(float(np.abs(a - b).max() / np.abs(a).max()) for a, b in zip(mine, lean.params()))
 
 
 # -- report -----------------------------------------------------------------------------------
@@ -229,6 +252,11 @@ def ratio_lines(setup, times):
     lines.append((f"nnlego vs matrix-product floor, batch {setup.batch_size}: {ratio:.2f}x the "
                   f"floor's time (median {typical:.2f}x) (target <= {target:g}x)",
                   ratio <= target))
+    lean, lean_typical = (1 / r for r in speedup("matrix-product floor, 1 BLAS thread",
+                                                 "lean hand-fused NumPy step, 1 BLAS thread"))
+    lines.append((f"the leanest NumPy step we could write, batch {setup.batch_size}: "
+                  f"{lean:.2f}x the floor's time (median {lean_typical:.2f}x); nnlego takes "
+                  f"{ratio / lean:.2f}x the lean step's time", None))
     two, _ = speedup("nnlego loop, 2 BLAS threads")
     verdict = ("2 threads are faster" if two < 0.95 else "1 thread is faster" if two > 1.05
                else "the same within noise")
