@@ -72,7 +72,9 @@ def run_all(jobs, *, workers=2, cache=None, progress=None) -> dict:
 
     Cached results load at once; the rest train, ``workers`` at a time, each in a process of its
     own. ``progress`` (optional) has ``planned(n_runs_to_train)``, ``epoch(label, epoch,
-    n_epochs, test_accuracy)`` after every epoch of every run, and ``done(label, result)``.
+    n_epochs, accuracies)`` after every epoch of every run (``accuracies`` maps each test set,
+    e.g. ``"test"`` and ``"test_shuffled"``, to its accuracy in [0, 1]), and
+    ``done(label, result)``.
     """
     results, missing = {}, []
     for settings, seed in jobs:
@@ -90,7 +92,7 @@ def run_all(jobs, *, workers=2, cache=None, progress=None) -> dict:
                 progress.done(_label(settings, seed), results[settings, seed])
         return results
     context = multiprocessing.get_context("fork")
-    events = context.SimpleQueue()          # (label, epoch, n_epochs, accuracy) from workers
+    events = context.SimpleQueue()          # (label, epoch, n_epochs, accuracies) from workers
     with concurrent.futures.ProcessPoolExecutor(
             workers, mp_context=context, initializer=_set_events, initargs=(events,)) as pool:
         futures = {pool.submit(_run_in_worker, settings, seed, cache): (settings, seed)
@@ -117,7 +119,8 @@ def _run_one(settings, seed, cache, progress):
     report = None
     if progress:
         def report(epoch, n_epochs, history):
-            progress.epoch(label, epoch, n_epochs, history.eval_accuracy["test"][-1])
+            progress.epoch(label, epoch, n_epochs,
+                           {name: accs[-1] for name, accs in history.eval_accuracy.items()})
     return ex.run(settings, seed=seed, cache=cache, progress=report)
 
 

@@ -98,6 +98,14 @@ def test_an_unwritable_output_folder_is_refused(tiny_data, capsys):
     assert "cannot be created" in err and "choose a writable directory" in err
 
 
+def test_a_savant_run_line_shows_its_shuffled_test_accuracy():
+    """The number that matters for a savant is on shuffled images: the line shows both."""
+    from nnlego.commands.reproduce import accuracy_text
+    metrics = {"test": 0.3884, "test_shuffled": 0.674, "seconds": 12.0}
+    assert accuracy_text(metrics) == "test 38.84%, shuffled test 67.40%"
+    assert accuracy_text({"test": 0.95}) == "test 95.00%"
+
+
 def test_the_command_runs_quick_end_to_end(tiny_data, capsys):
     out = tiny_data / "cli"
     code = cli.main(["reproduce", "wth", "--quick", "--seeds", "1", "--out", str(out),
@@ -106,6 +114,7 @@ def test_the_command_runs_quick_end_to_end(tiny_data, capsys):
     assert code == 0
     assert "| wth 2 | 784-2-10, network.py | 22.80 |" in captured.out
     assert "wth_network 30 hidden, seed 0: test" in captured.err      # the per-run line
+    assert "shuffled test" not in captured.err                        # MNIST: no shuffled set
     assert rp.load_results(out)["which"] == "wth"
     with pytest.raises(FileNotFoundError, match="run `nnlego reproduce --out"):
         rp.load_results(tiny_data / "nothing")
@@ -119,8 +128,8 @@ class RecordingProgress:
     def planned(self, n_runs):
         self.events.append(("planned", n_runs))
 
-    def epoch(self, label, epoch, n_epochs, accuracy):
-        self.events.append(("epoch", label, epoch, n_epochs, accuracy))
+    def epoch(self, label, epoch, n_epochs, accuracies):
+        self.events.append(("epoch", label, epoch, n_epochs, accuracies))
 
     def done(self, label, result):
         self.events.append(("done", label, result.metrics["test"]))
@@ -136,6 +145,8 @@ def test_progress_reports_every_epoch_of_every_run(tiny_data, workers):
         label = rp._label(settings, seed)
         epochs = [e for e in progress.events if e[0] == "epoch" and e[1] == label]
         assert [e[2] for e in epochs] == [1, 2] and epochs[-1][3] == 2
-        assert epochs[-1][4] == results[settings, seed].metrics["test"]
+        final = results[settings, seed].metrics
+        assert epochs[-1][4] == {k: final[k] for k in epochs[-1][4]}
+        assert set(epochs[-1][4]) >= {"test", "test_shuffled"}         # Fashion-MNIST runs
         done = [e for e in progress.events if e[0] == "done" and e[1] == label]
         assert done == [("done", label, results[settings, seed].metrics["test"])]
