@@ -201,7 +201,7 @@ def run(settings, *, seed: int, cache=None, progress=None) -> Result:
         if result is not None:
             return result
     net, history, seconds = _train(settings, seed, progress)
-    metrics = {name: accs[-1] for name, accs in history.eval_accuracy.items()}
+    metrics = history.last_eval_accuracy()
     metrics.update(train=history.train_accuracy[-1], seconds=round(seconds, 3))
     if store:
         record = {"settings": dataclasses.asdict(settings), "seed": seed,

@@ -119,8 +119,7 @@ def _run_one(settings, seed, cache, progress):
     report = None
     if progress:
         def report(epoch, n_epochs, history):
-            progress.epoch(label, epoch, n_epochs,
-                           {name: accs[-1] for name, accs in history.eval_accuracy.items()})
+            progress.epoch(label, epoch, n_epochs, history.last_eval_accuracy())
     return ex.run(settings, seed=seed, cache=cache, progress=report)
 
 

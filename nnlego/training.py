@@ -48,6 +48,10 @@ class History:
     def n_epochs(self):
         return len(self.train_loss)
 
+    def last_eval_accuracy(self):
+        """The latest epoch's accuracy on every evaluation set: ``{"test": 0.95, ...}``."""
+        return {name: accuracies[-1] for name, accuracies in self.eval_accuracy.items()}
+
     def to_dict(self):
         return asdict(self)
 

@@ -123,3 +123,9 @@ def test_bad_training_arguments_are_refused(kwargs, message):
     args = dict(n_epochs=1, batch_size=10, lr=0.1) | kwargs
     with pytest.raises(ValueError, match=message):
         train(Network([10, 3], rng=rng), X, y, **args, rng=rng)
+
+
+def test_history_last_eval_accuracy_is_the_latest_epoch_per_set():
+    h = History([1.0, 0.5], [0.2, 0.4], {"test": [0.9, 0.8], "shuffled": [2.0, 1.5]},
+                {"test": [0.1, 0.3], "shuffled": [0.05, 0.6]})
+    assert h.last_eval_accuracy() == {"test": 0.3, "shuffled": 0.6}
