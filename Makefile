@@ -73,7 +73,7 @@ bench: $(STAMP)
 	$(PY) -m pip install --quiet 'torch==2.13.0'
 	$(PY) benchmarks/run_all.py
 
-# The course (nbgrader_config.py; book/08_instructors.md). nbgrader runs from the repository root
+# The course (nbgrader_config.py; book/appendix_b_instructors.md). nbgrader runs from the repository root
 # with the venv on PATH (it calls `alembic` to create gradebook.db). A=... picks assignments:
 # `make grade A=03_sgd_l2`; the default is every assignment of solutions/.
 NBGRADER    := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/nbgrader

@@ -2,7 +2,7 @@
 
 solutions/<assignment>/*.ipynb are the only source; `make exercises` regenerates exercises/ from
 them. Students' work goes to submitted/, autograded/ and feedback/ (never committed).
-Instructors' guide: README.md ("For instructors") and book/08_instructors.md.
+Instructors' guide: README.md ("For instructors") and book/appendix_b_instructors.md.
 """
 
 import re

@@ -7,7 +7,7 @@ with
 - ``backward(Z, A, dA)``: the vector-Jacobian product ``dC/dZ`` given ``dC/dA``. For element-wise
   activations it is ``dA * f'(Z)``; for softmax it contracts the full Jacobian per row.
 
-Book: chapter 2, "A network from scratch".
+Book: chapter 2, "The forward pass".
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ Conventions
   weights from the hidden neurons, its "bricks".
 - Hidden neuron j sits at row ``j // cols``, column ``j % cols`` of a brick-weight image.
 
-Book: chapter 3, "Lego bricks".
+Book: chapter 5, "Lego bricks".
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ Conventions
 - Adjacent pairs are right neighbours ``(r, c)-(r, c+1)`` and lower neighbours ``(r, c)-(r+1, c)``.
   A pair *straddles* the grid when its two pixels lie in different tiles.
 
-Book: chapter 7, "How the savant is wired".
+Book: chapter 10, "Reading the wiring".
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ batch size (Nielsen's ``eta / m`` times the sum over a mini-batch is the same th
 layer, using the well-known simplifications a - y for sigmoid + cross-entropy and
 softmax + categorical cross-entropy (exact, and stable where a is near 0 or 1).
 
-Book: chapter 2, "A network from scratch".
+Book: chapter 2, "The forward pass".
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ derangements come from a second stream, ``default_rng([seed, 1])``, and a fixed 
 ``default_rng([seed, 2])``. The shuffled *test* set is the same for every seed
 (:data:`TEST_SHUFFLE_SEED`), so all networks are tested on the same images.
 
-Book: chapters 3 to 7. Command line: ``nnlego reproduce``.
+Book: chapters 5 to 10. Command line: ``nnlego reproduce``.
 """
 
 from __future__ import annotations

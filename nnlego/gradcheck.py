@@ -12,7 +12,7 @@ of an analytic gradient ``a`` and a numerical one ``b`` is the relative error
 ||a - b|| / (||a|| + ||b||), per parameter array: about 1e-9 or less when backprop is right,
 far larger when it is wrong.
 
-Book: chapter 2, "A network from scratch".
+Book: chapter 3, "Backpropagation, checked".
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ network.py and network2 draw them from N(0, 1); Keras and He et al. start them a
 - ``glorot_uniform``: U(-l, l), l = sqrt(6 / (n_in + n_out)), variance 2 / (n_in + n_out) (Keras).
 - ``he_normal``: N(0, 2/n_in), made for relu layers (He et al. 2015).
 
-Book: chapter 5, "Initialisation and regularisation".
+Book: chapter 8, "Initialisation and regularisation".
 """
 
 from __future__ import annotations

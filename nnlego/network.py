@@ -10,7 +10,7 @@ Samples are rows. Layer l maps ``A_l (n, n_in)`` to ``A_{l+1} = f_l(A_l @ W_l + 
 
 The whole mini-batch goes through each step at once: no Python loop over samples.
 
-Book: chapter 2, "A network from scratch".
+Book: chapters 2 and 3, "The forward pass" and "Backpropagation, checked".
 """
 
 from __future__ import annotations

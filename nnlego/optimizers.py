@@ -9,7 +9,7 @@ the same arrays, sees the change). The learning rate ``lr`` is Nielsen's eta.
   m <- beta1 m + (1 - beta1) g;  v <- beta2 v + (1 - beta2) g^2;
   p <- p - lr * sqrt(1 - beta2^t) / (1 - beta1^t) * m / (sqrt(v) + eps).
 
-Book: chapter 2 (SGD) and chapter 6 (Adam, the second article's Keras setup).
+Book: chapter 4 (SGD) and chapter 9 (Adam, the second article's Keras setup).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ Conventions
 - Derangements are exactly uniform: a uniform permutation per row (Fisher-Yates) is redrawn until
   it has no fixed point. About 1/e of the draws succeed, so a batch needs ~e draws per row.
 
-Book: chapter 6, "A savant network".
+Book: chapter 9, "Savant syndrome".
 """
 
 from __future__ import annotations

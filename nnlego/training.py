@@ -17,7 +17,7 @@ put back as it was at the end of the last finite epoch.
 Determinism: the same ``rng`` seed gives bit-identical weights and history at the same BLAS thread
 count (see :func:`nnlego.runtime.single_thread`).
 
-Book: chapter 2, "A network from scratch".
+Book: chapter 4, "Training: SGD and L2".
 """
 
 from __future__ import annotations

@@ -48,7 +48,7 @@ def _skip_or_fail(reason):
 
 
 def _toc_pages():
-    """The docnames in _toc.yml, e.g. ["book/01_intro", "book/02_network", ...]."""
+    """The docnames in _toc.yml, e.g. ["book/01_intro", "book/02_forward_pass", ...]."""
     text = (ROOT / "_toc.yml").read_text(encoding="utf-8")
     return re.findall(r"^\s*(?:root|-\s*file)\s*:\s*(\S+)\s*$", text, flags=re.M)
 
@@ -228,7 +228,7 @@ def test_no_error_output_in_pages(driver, pages):
     """No page shows a traceback or an error from a cell (the build should have failed)."""
     problems = []
     for doc in pages:
-        # Only cell outputs count: a page may quote a traceback in its prose (08_instructors).
+        # Only cell outputs count: a page may quote a traceback in its prose (appendix_b_instructors).
         outputs = _open(driver, doc).find_elements("css selector", "main div.cell_output")
         if any("Traceback (most recent call last)" in out.text for out in outputs):
             problems.append(doc)
@@ -258,7 +258,7 @@ def test_screenshots_for_review(driver, pages):
     """Screenshots of the home page and the Lego-bricks chapter land in _build/screenshots/."""
     home = _screenshot(driver, "index", "home")   # index.html forwards to the first page
     assert home.stat().st_size > 10_000
-    lego = next((doc for doc in pages if doc.endswith("03_lego_bricks")), None)
+    lego = next((doc for doc in pages if doc.endswith("05_lego_bricks")), None)
     if lego is None:
-        pytest.fail("the Lego-bricks chapter (book/03_lego_bricks) is not in _toc.yml")
+        pytest.fail("the Lego-bricks chapter (book/05_lego_bricks) is not in _toc.yml")
     assert _screenshot(driver, lego, "lego_bricks").stat().st_size > 10_000
