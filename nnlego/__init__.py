@@ -13,14 +13,14 @@ from .network import Network
 from .optimizers import OPTIMIZERS, SGD, Adam
 from .runtime import single_thread
 from .storage import load_network, save_network
-from .training import DivergenceError, History, evaluate, train
+from .training import DivergenceError, History, train
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ACTIVATIONS", "COSTS", "INITIALIZERS", "OPTIMIZERS",
     "Adam", "DivergenceError", "History", "Network", "SGD",
-    "evaluate", "get_activation", "get_cost", "get_initializer", "gradient_check",
+    "get_activation", "get_cost", "get_initializer", "gradient_check",
     "load_network", "numerical_gradient", "one_hot", "relative_error", "relu", "save_network",
     "sigmoid", "sigmoid_prime", "single_thread", "softmax", "train",
 ]

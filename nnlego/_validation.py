@@ -68,3 +68,11 @@ def check_labels(name: str, y, n_samples: int, n_classes: int) -> np.ndarray:
         raise ValueError(f"{name} must hold labels in [0, {n_classes - 1}] (the network has "
                          f"{n_classes} outputs), got values from {y.min()} to {y.max()}")
     return y
+
+
+def check_rng(rng, name: str = "rng") -> np.random.Generator:
+    """A ``numpy.random.Generator`` (not a seed, not the legacy ``RandomState``)."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"{name} must be a numpy Generator, got {type(rng).__name__}; "
+                        f"use {name}=np.random.default_rng(seed)")
+    return rng

@@ -26,7 +26,13 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from ._validation import check_features, check_finite_number, check_labels, check_positive_int
+from ._validation import (
+    check_features,
+    check_finite_number,
+    check_labels,
+    check_positive_int,
+    check_rng,
+)
 from .costs import get_cost, one_hot
 from .optimizers import make_optimizer
 
@@ -62,33 +68,48 @@ class History:
 
 
 def train(net, X, y, *, n_epochs, batch_size, lr, optimizer="sgd", l2=0.0, eval_sets=None,
-          callback=None, rng, shuffle=True):
+          epoch_data=None, callback=None, on_step=None, rng):
     """Train ``net`` in place on ``X (n, n_in)`` and labels ``y (n,)``; return a :class:`History`.
 
     ``eval_sets`` maps a name to ``(X_eval, y_eval)``, e.g. ``{"test": (X_test, y_test)}``.
     ``optimizer`` is a name (``"sgd"``, ``"adam"``: a fresh optimizer with ``lr``) or an instance
     such as ``Adam(1e-3)``, which is used as is and keeps its state between calls.
+
+    ``epoch_data(epoch, X, y) -> (X_epoch, y_epoch)`` (optional) gives the training set of epoch
+    ``epoch`` (1, 2, ...) made from ``X, y``: e.g. every image tile-deranged anew
+    (:mod:`nnlego.epoch_data`). It draws from its own generator, never from ``rng``, so the
+    mini-batch order is the same with or without it. Training loss and accuracy are measured on
+    the epoch's own training set.
+
+    ``callback(epoch, history)`` runs after every epoch; ``on_step(step, net)`` after every
+    optimizer step (step 1, 2, ... counted over all epochs), e.g. to record weight snapshots.
     """
     X, Y, evals = _check_train_args(net, X, y, eval_sets)
+    y = np.asarray(y)
     n_epochs = check_positive_int("n_epochs", n_epochs)
     batch_size = check_positive_int("batch_size", batch_size)
     l2 = check_finite_number("l2", l2, minimum=0.0)
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy Generator, got {type(rng).__name__}; "
-                        "use rng=np.random.default_rng(seed)")
+    check_rng(rng)
     # An optimizer instance (anything with .step) keeps its state, e.g. Adam's moments, across
     # calls: train one epoch at a time on fresh data without restarting the optimizer.
     opt = optimizer if hasattr(optimizer, "step") else make_optimizer(optimizer, lr)
     history = History(eval_loss={k: [] for k in evals}, eval_accuracy={k: [] for k in evals})
     params = net.weights + net.biases
+    step = 0
     for epoch in range(1, n_epochs + 1):
+        X_epoch, Y_epoch = X, Y
+        if epoch_data is not None:
+            X_epoch, Y_epoch = _epoch_set(net, epoch_data(epoch, X, y), epoch)
         last_good = [p.copy() for p in params]
-        order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
-        for start in range(0, len(X), batch_size):
+        order = rng.permutation(len(X_epoch))
+        for start in range(0, len(X_epoch), batch_size):
             rows = order[start:start + batch_size]
-            grads_W, grads_b = net.backprop(X[rows], Y[rows], l2)
+            grads_W, grads_b = net.backprop(X_epoch[rows], Y_epoch[rows], l2)
             opt.step(params, grads_W + grads_b)
-        _record(history, net, X, Y, evals, l2)
+            step += 1
+            if on_step is not None:
+                on_step(step, net)
+        _record(history, net, X_epoch, Y_epoch, evals, l2)
         if not np.isfinite(history.train_loss[-1]):
             for p, good in zip(params, last_good):
                 p[...] = good
@@ -101,7 +122,7 @@ def train(net, X, y, *, n_epochs, batch_size, lr, optimizer="sgd", l2=0.0, eval_
     return history
 
 
-def evaluate(net, X, Y, l2=0.0, chunk=10_000):
+def _evaluate(net, X, Y, l2=0.0, chunk=10_000):
     """Loss (with the L2 term) and accuracy of ``net`` on ``X`` and one-hot ``Y``, in chunks."""
     cost = get_cost(net.cost)
     total, correct = 0.0, 0
@@ -118,13 +139,23 @@ def evaluate(net, X, Y, l2=0.0, chunk=10_000):
 
 def _record(history, net, X, Y, evals, l2):
     with np.errstate(over="ignore", invalid="ignore"):
-        loss, acc = evaluate(net, X, Y, l2)
+        loss, acc = _evaluate(net, X, Y, l2)
         history.train_loss.append(loss)
         history.train_accuracy.append(acc)
         for name, (Xe, Ye) in evals.items():
-            loss, acc = evaluate(net, Xe, Ye)
+            loss, acc = _evaluate(net, Xe, Ye)
             history.eval_loss[name].append(loss)
             history.eval_accuracy[name].append(acc)
+
+
+def _epoch_set(net, pair, epoch):
+    """The checked ``(X, one-hot Y)`` that ``epoch_data`` returned for ``epoch``."""
+    if not (isinstance(pair, tuple) and len(pair) == 2):
+        raise ValueError(f"epoch_data must return a pair (X, y), got {type(pair).__name__} "
+                         f"in epoch {epoch}")
+    X = check_features(f"epoch_data's X of epoch {epoch}", pair[0], net.sizes[0])
+    y = check_labels(f"epoch_data's y of epoch {epoch}", pair[1], len(X), net.sizes[-1])
+    return X.astype(net.dtype, copy=False), one_hot(y, net.sizes[-1], dtype=net.dtype)
 
 
 def _check_train_args(net, X, y, eval_sets):
