@@ -1,0 +1,44 @@
+"""The plots' shared style: the blue/red weight scale, panel size, small drawing helpers."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib import colormaps
+from matplotlib.colors import Normalize
+
+WEIGHT_CMAP = "RdBu"  # low = red, 0 = white, high = blue
+IMAGE_CMAP = "gray_r"  # data images: ink dark on white paper
+PANEL_INCHES = 1.3  # one 28 x 28 panel
+
+
+def symmetric_norm(*arrays, vmax=None) -> Normalize:
+    """``[-vmax, vmax]`` with ``vmax`` the largest finite ``|value|`` over all ``arrays``."""
+    if vmax is None:
+        finite = [np.abs(a[np.isfinite(a)]) for a in map(np.asarray, arrays)]
+        vmax = max((float(f.max()) for f in finite if f.size), default=0.0)
+    vmax = vmax if vmax > 0 else 1.0
+    return Normalize(-vmax, vmax)
+
+
+def weight_cmap():
+    """The blue/white/red map, NaN drawn light grey."""
+    return colormaps[WEIGHT_CMAP].with_extremes(bad="0.85")
+
+
+
+def _field(history, name):
+    return history[name] if isinstance(history, dict) else getattr(history, name)
+
+
+def _draw_tile_grid(ax, shape, grid, **line):
+    h, w = shape
+    for k in range(1, grid):
+        ax.axhline(k * h / grid - 0.5, **line)
+        ax.axvline(k * w / grid - 0.5, **line)
+
+
+def _bare(ax):
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
