@@ -22,7 +22,7 @@ help:
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,book,course]'
+	$(PY) -m pip install --quiet -e '.[dev,book,course,scale]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -84,16 +84,20 @@ A ?= $(ASSIGNMENTS)
 exercises: $(STAMP)
 	@for a in $(ASSIGNMENTS); do $(NBGRADER) generate_assignment $$a --force || exit 1; done
 
-# Autograde every submission in submitted/<student>/<assignment>/ (students unknown to the
-# gradebook are added), regrading those already graded.
+# Autograde every submission in submitted/<student>/<assignment>/ that the gradebook lacks, in
+# parallel (one task per student and assignment, one worker per core; `nnlego grade --help`):
+# a progress bar, then a summary per assignment and the log of each failure. A failing
+# submission costs only itself. `make grade FORCE=1` regrades everything, `W=4` sets the workers.
+GRADE_OPTS = $(if $(filter-out $(ASSIGNMENTS),$(A))$(filter-out $(A),$(ASSIGNMENTS)),\
+  $(foreach a,$(A),--assignment $(a))) $(if $(FORCE),--force) $(if $(W),--workers $(W))
+NNLEGO_GRADE := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/nnlego grade
 grade: $(STAMP)
-	@for a in $(A); do if ls -d submitted/*/$$a >/dev/null 2>&1; then \
-	  $(NBGRADER) autograde $$a --create --force || exit 1; fi; done
+	$(NNLEGO_GRADE) $(GRADE_OPTS)
 
-# feedback/<student>/<assignment>/*.html, hidden tests cleared (nbgrader_config.py)
+# feedback/<student>/<assignment>/*.html for every graded submission, in parallel (hidden tests
+# cleared, nbgrader_config.py)
 feedback: $(STAMP)
-	@for a in $(A); do if ls -d autograded/*/$$a >/dev/null 2>&1; then \
-	  $(NBGRADER) generate_feedback $$a --force || exit 1; fi; done
+	$(NNLEGO_GRADE) --feedback $(GRADE_OPTS)
 
 # grades.csv: one row per student and assignment (manual grades included once entered)
 grades: $(STAMP)

@@ -13,7 +13,7 @@ import sys
 
 from . import __version__
 
-COMMANDS = ("data", "reproduce")
+COMMANDS = ("data", "reproduce", "grade")
 
 
 def build_parser():

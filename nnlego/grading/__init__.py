@@ -1,0 +1,1 @@
+"""Grading the course's nbgrader assignments: in parallel, on a cluster, and synthetic classes."""
