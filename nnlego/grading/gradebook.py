@@ -21,6 +21,7 @@ manual score or no auto score.
 from __future__ import annotations
 
 import datetime
+import importlib.util
 import shutil
 from pathlib import Path
 
@@ -29,6 +30,14 @@ from sqlalchemy import create_engine, select
 
 DEFINITIONS = ("assignment", "notebook", "base_cell", "source_cell", "grade_cells",
                "solution_cells", "task_cells")   # in foreign-key order
+
+
+def driver_url(db_url: str) -> str:
+    """db_url with the PostgreSQL driver that is installed: SQLAlchemy 2.1 reads a plain
+    ``postgresql://`` as psycopg 3; the scale extra installs psycopg2 (``postgresql+psycopg2://``)."""
+    if db_url.startswith("postgresql://") and importlib.util.find_spec("psycopg") is None:
+        return "postgresql+psycopg2://" + db_url[len("postgresql://"):]
+    return db_url
 
 
 def sqlite_url(path) -> str:

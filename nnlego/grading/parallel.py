@@ -2,9 +2,9 @@
 
 ``grade(root)`` finds every submission in ``submitted/<student>/<assignment>/``, leaves out
 those already graded (in the gradebook *and* in ``autograded/``) unless ``force``, and runs
-the rest as tasks (:mod:`nnlego.grading.parallel_tasks`): a pool of ``workers`` threads, each
-waiting on one ``nbgrader`` subprocess at a time, or the workers of a Dask cluster
-(``scheduler="tcp://host:8786"``) that share the course directory. The calling process is the
+the rest as tasks (:mod:`nnlego.grading.parallel_tasks`) on ``workers`` long-lived worker
+processes (:mod:`nnlego.grading.parallel_worker`, one thread of this process each), or on the
+workers of a Dask cluster (``scheduler="tcp://host:8786"``) that share the course directory. The calling process is the
 gradebook's only writer: it merges each task's result as it arrives
 (:mod:`nnlego.grading.gradebook`), so SQLite never sees two writers and PostgreSQL sees one
 short transaction per task. A failed or killed task is logged and left ungraded; the next
@@ -31,8 +31,8 @@ from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 from . import gradebook as gbook
-from .parallel_tasks import run_task
-from .parallel_worker import Worker
+from .parallel_tasks import outcome_of
+from .parallel_worker import Worker, run_on_this_machine
 
 STEPS = ("autograde", "feedback")
 LOGS = "grading_logs"
@@ -61,7 +61,7 @@ def load_course(root=".", db_url=None) -> Course:
     if db_url:
         config.merge(Config({"CourseDirectory": {"db_url": db_url}}))
     cd = CourseDirectory(config=config)
-    return Course(root, cd.db_url, cd.course_id, {
+    return Course(root, gbook.driver_url(cd.db_url), cd.course_id, {
         "submitted": cd.submitted_directory, "autograde": cd.autograded_directory,
         "feedback": cd.feedback_directory})
 
@@ -200,8 +200,7 @@ def _guarded(worker, spec, on_start):
     try:
         return worker.run(spec, on_start)
     except Exception as error:     # a bug here must not hang the run: the task fails
-        return {**{k: spec[k] for k in ("step", "student", "assignment", "log")}, "ok": False,
-                "seconds": 0.0, "error": f"{type(error).__name__}: {error}"}
+        return outcome_of(spec, ok=False, seconds=0.0, error=f"{type(error).__name__}: {error}")
 
 
 def _dask(specs, address):
@@ -214,15 +213,14 @@ def _dask(specs, address):
     run = uuid.uuid4().hex[:8]
     with Client(address) as client:
         keys = [f"nnlego-{s['step']}-{s['assignment']}-{s['student']}-{run}" for s in specs]
-        futures = client.map(run_task, specs, key=keys, pure=False) if specs else []
+        futures = client.map(run_on_this_machine, specs, key=keys, pure=False) if specs else []
         by_key = dict(zip(keys, specs))
         for future in dask_completed(futures):
             try:
                 yield future.result()
             except Exception as error:     # the worker died (KilledWorker) or was lost
-                spec = by_key[future.key]
-                yield {**{k: spec[k] for k in ("step", "student", "assignment", "log")},
-                       "ok": False, "seconds": 0.0, "error": f"{type(error).__name__}: {error}"}
+                yield outcome_of(by_key[future.key], ok=False, seconds=0.0,
+                                 error=f"{type(error).__name__}: {error}")
 
 
 def summarize(gb, report) -> dict:

@@ -1,33 +1,47 @@
 """A long-lived grading worker process, and the parent's handle on it.
 
-Starting ``nbgrader`` costs seconds of imports; a worker pays them once and then grades task
-after task with nbgrader's Python API (``NbGraderAPI.autograde`` / ``generate_feedback``, the
-same code as the ``nbgrader`` command) on the course's own ``nbgrader_config.py``. Each
-notebook still runs in a fresh kernel, started the way that config says.
+Starting nbgrader costs seconds of imports; a worker pays them once and then runs task after
+task (:func:`nnlego.grading.parallel_tasks.grade_here`); each notebook still runs in a fresh
+kernel, started the way the course's ``nbgrader_config.py`` says.
 
-Protocol: the parent writes one task spec (:mod:`nnlego.grading.parallel_tasks`) as a JSON line
-on the worker's stdin; the worker answers with one outcome JSON line on its original stdout
-(its fds 1 and 2 go to the task's log meanwhile). A worker that dies (killed, out of memory, a
-kernel that took it down) costs the task it was on: the parent reports that task failed and
-starts a new worker for the next one. A worker is SIGKILLed when its parent dies.
+Protocol: the parent writes one task spec as a JSON line on the worker's stdin; the worker
+answers with one outcome JSON line on its original stdout. A worker that dies (killed, out of
+memory, taken down by a submission) or overruns the task's timeout costs the task it was on:
+the parent reports that task failed and starts a new worker for the next one. A worker is
+SIGKILLed when the thread that started it exits (Linux ``PR_SET_PDEATHSIG``), so when its
+parent dies; its kernel then exits on its own (ipykernel's parent poller). Each worker and its
+kernels use one BLAS thread: one task per core.
+
+On a Dask cluster, :func:`run_on_this_machine` is the task: each Dask worker thread keeps one
+such worker process of its own.
 """
 
 from __future__ import annotations
 
-import copy
+import ctypes
 import json
 import os
 import select
 import signal
 import subprocess
 import sys
-import tempfile
+import threading
 import time
 from pathlib import Path
 
-from .parallel_tasks import ONE_THREAD, _die_with_parent, prepare_db, result_of
+from .parallel_tasks import _QUIET, grade_here, outcome_of
 
 MODULE = "nnlego.grading.parallel_worker"
+ONE_THREAD = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+                                     "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")}
+
+
+def _die_with_parent():
+    """In the child, before exec: SIGKILL when the parent thread exits. Linux only."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 class Worker:
@@ -44,10 +58,6 @@ class Worker:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0,
             start_new_session=True, preexec_fn=_die_with_parent)
 
-    @property
-    def pid(self):
-        return None if self.process is None else self.process.pid
-
     def run(self, spec, on_start=None) -> dict:
         """Send one task and wait for its outcome (at most spec["timeout"] seconds)."""
         if self.process is None or self.process.poll() is not None:
@@ -59,13 +69,12 @@ class Worker:
             self.process.stdin.write((json.dumps(spec) + "\n").encode())
             ready, _, _ = select.select([self.process.stdout], [], [], spec.get("timeout"))
             line = self.process.stdout.readline() if ready else None
-        except (BrokenPipeError, OSError):
+        except OSError:           # BrokenPipeError: it died between two tasks
             line = b""
         if line:
             return json.loads(line)
         error = self._stop(timed_out=line is None, timeout=spec.get("timeout"))
-        return {**{k: spec[k] for k in ("step", "student", "assignment", "log")}, "ok": False,
-                "error": error, "seconds": time.perf_counter() - start}
+        return outcome_of(spec, ok=False, error=error, seconds=time.perf_counter() - start)
 
     def kill(self):
         """SIGKILL the worker (and its process group), from any thread."""
@@ -82,7 +91,7 @@ class Worker:
         self.process = None
         if timed_out:
             return f"stopped after the task timeout of {timeout} s"
-        return f"the worker died ({'signal ' + str(-code) if code < 0 else f'exit {code}'})"
+        return f"the worker died ({f'signal {-code}' if code < 0 else f'exit {code}'})"
 
     def close(self):
         if self.process is not None and self.process.poll() is None:
@@ -90,55 +99,22 @@ class Worker:
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
+                self.kill()
                 self.process.wait()
         self.process = None
 
 
-def _api(root, db_url):
-    from nbgrader.apps import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
-    from traitlets.config.loader import PyFileConfigLoader
-
-    config = PyFileConfigLoader("nbgrader_config.py", path=root).load_config()
-    config = copy.deepcopy(config)
-    config.CourseDirectory.root = root
-    config.CourseDirectory.db_url = db_url
-    return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+_THIS_THREAD = threading.local()
 
 
-def grade_here(spec) -> dict:
-    """Run one task in this process with nbgrader's API; its outcome. Never raises."""
-    outcome = {key: spec[key] for key in ("step", "student", "assignment", "log")}
-    start = time.perf_counter()
-    Path(spec["log"]).parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with tempfile.TemporaryDirectory(prefix="nnlego-grade-") as tmp, \
-                open(spec["log"], "w") as log:
-            os.dup2(log.fileno(), 1)
-            os.dup2(log.fileno(), 2)
-            db_url = prepare_db(spec, tmp)
-            api = _api(spec["root"], db_url)
-            if spec["step"] == "autograde":
-                result = api.autograde(spec["assignment"], spec["student"], force=True,
-                                       create=True)
-            else:
-                result = api.generate_feedback(spec["assignment"], spec["student"], force=True)
-            log.write(result.get("log") or "")
-            log.write(result.get("error") or "")
-            log.flush()
-            outcome.update(result_of(spec, db_url, result["success"],
-                                     f"nbgrader {spec['step']} failed"))
-    except Exception as error:
-        outcome.update(ok=False, error=f"{type(error).__name__}: {error}")
-    finally:
-        os.dup2(_QUIET, 1)
-        os.dup2(_QUIET, 2)
-    outcome["seconds"] = time.perf_counter() - start
-    return outcome
-
-
-_QUIET = os.open(os.devnull, os.O_WRONLY)
+def run_on_this_machine(spec: dict) -> dict:
+    """The Dask task: run spec on this thread's own worker process (started on first use)."""
+    worker = getattr(_THIS_THREAD, "worker", None)
+    if worker is None or worker.root != spec["root"]:
+        if worker is not None:
+            worker.close()
+        worker = _THIS_THREAD.worker = Worker(spec["root"])
+    return worker.run(spec)
 
 
 def main(argv=None):
