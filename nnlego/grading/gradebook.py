@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import datetime
 import importlib.util
+import os
 import shutil
+import sys
 from pathlib import Path
 
 from nbgrader.api import Base, Gradebook, MissingEntry
@@ -44,8 +46,17 @@ def sqlite_url(path) -> str:
     return f"sqlite:///{Path(path).resolve()}"
 
 
+def alembic_on_path() -> None:
+    """nbgrader runs the `alembic` command when it creates a gradebook: make sure it finds the
+    one installed beside this Python (a venv's bin/ is not on PATH unless activated)."""
+    if shutil.which("alembic") is None:
+        os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent),
+                                              os.environ.get("PATH", "")])
+
+
 def make_template(db_url: str, course_id: str, path) -> Path:
     """A new SQLite gradebook at path holding every assignment definition of db_url."""
+    alembic_on_path()
     path = Path(path)
     path.unlink(missing_ok=True)
     Gradebook(sqlite_url(path), course_id).close()      # schema, alembic version, course

@@ -99,6 +99,9 @@ def write_class(course_root, roster, *, rng, repo=REPO) -> None:
 def make_course(root, assignments, *, repo=REPO, db_url=None) -> Path:
     """A course in root: the repository's nbgrader_config.py, solutions/ and a gradebook that
     knows the assignments (``nbgrader generate_assignment``, which also writes exercises/)."""
+    from .gradebook import alembic_on_path
+
+    alembic_on_path()
     root, repo = Path(root), Path(repo)
     root.mkdir(parents=True, exist_ok=True)
     shutil.copy(repo / "nbgrader_config.py", root / "nbgrader_config.py")
