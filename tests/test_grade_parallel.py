@@ -251,12 +251,15 @@ def test_merging_keeps_manual_scores_and_asks_for_review(blank_course, tmp_path,
         gb.db.commit()
         result = {"timestamp": "2026-12-01 10:00:00", "notebooks": {name: {
             "flagged": True, "late_submission_penalty": None,
-            "grades": dict.fromkeys(cells, 0.0), "comments": {}}}}
+            "grades": {cells[0]: [0.0, False], cells[1]: [0.0, False], cells[2]: [1.0, True]},
+            "comments": {}}}}
         gbook.merge_result(gb, assignment, student, result)
         first = gb.find_grade(cells[0], name, assignment, student)
         assert (first.manual_score, first.auto_score, first.needs_manual_grade) == (1.5, 0.0, True)
         second = gb.find_grade(cells[1], name, assignment, student)
         assert (second.auto_score, second.needs_manual_grade) == (0.0, False)
+        third = gb.find_grade(cells[2], name, assignment, student)   # flagged by the grader
+        assert (third.auto_score, third.needs_manual_grade) == (1.0, True)
         assert gbook.submission_summary(gb, assignment, student)["flagged"] is True
 
 

@@ -10,12 +10,14 @@ A *result* is plain JSON (it travels from a Dask worker to the client)::
 
     {"timestamp": "2026-12-01 09:00:00" or None,
      "notebooks": {name: {"flagged": bool, "late_submission_penalty": float or None,
-                          "grades": {cell: auto_score or None},
+                          "grades": {cell: [auto_score or None, needs_manual_grade]},
                           "comments": {cell: auto_comment or None}}}}
 
-The merge does what nbgrader's own ``SaveAutoGrades`` does to an existing submission: it sets
-the auto scores and comments, keeps manual scores, and marks a grade for review when it has a
-manual score or no auto score.
+The merge does what the autograder (nbgrader's ``SaveAutoGrades`` or the course's own grading
+step) does to an existing submission: it sets the auto scores and comments, keeps manual
+scores, and marks a grade for review when the autograder did (no auto score, a review flag) or
+when it has a manual score. The task's gradebook is fresh (no manual scores), so "the
+autograder did" and "has a manual score" are the two halves of the autograder's own rule.
 """
 
 from __future__ import annotations
@@ -99,7 +101,7 @@ def read_result(db_url: str, assignment: str, student: str) -> dict:
             "notebooks": {nb.name: {
                 "flagged": bool(nb.flagged),
                 "late_submission_penalty": nb.late_submission_penalty,
-                "grades": {g.name: g.auto_score for g in nb.grades},
+                "grades": {g.name: [g.auto_score, bool(g.needs_manual_grade)] for g in nb.grades},
                 "comments": {c.name: c.auto_comment for c in nb.comments},
             } for nb in submission.notebooks}}
 
@@ -117,9 +119,8 @@ def merge_result(gb: Gradebook, assignment: str, student: str, result: dict) -> 
         notebook.flagged = graded["flagged"]
         notebook.late_submission_penalty = graded["late_submission_penalty"]
         for grade in notebook.grades:
-            grade.auto_score = graded["grades"].get(grade.name)
-            grade.needs_manual_grade = (grade.manual_score is not None
-                                        or grade.auto_score is None)
+            grade.auto_score, review = graded["grades"].get(grade.name, (None, True))
+            grade.needs_manual_grade = review or grade.manual_score is not None
         for comment in notebook.comments:
             comment.auto_comment = graded["comments"].get(comment.name)
     gb.db.commit()

@@ -16,7 +16,9 @@ submission (reading the gradebook only). Logs: ``grading_logs/<step>/<assignment
 
 from __future__ import annotations
 
+import json
 import os
+import tempfile
 import threading
 import uuid
 from collections import deque
@@ -36,7 +38,6 @@ from .parallel_worker import Worker, run_on_this_machine
 
 STEPS = ("autograde", "feedback")
 LOGS = "grading_logs"
-WORK = ".nnlego-grade"       # the template gradebook (shared with Dask workers)
 
 
 @dataclass(frozen=True)
@@ -123,17 +124,19 @@ def grade(root=".", *, step="autograde", workers=None, scheduler=None, force=Fal
     workers = default_workers() if workers is None else workers
     if workers < 1:
         raise ValueError(f"workers={workers}; expected at least 1 (the default: one per core)")
-    with Gradebook(course.db_url, course.course_id) as gb:
+    with Gradebook(course.db_url, course.course_id) as gb, \
+            tempfile.TemporaryDirectory(prefix="nnlego-grade-") as private:
         todo, done = plan(course, step, gb, assignments=assignments, students=students,
                           force=force)
         report = Report(step, course, todo, done)
         if on_plan:
             on_plan(report)
-        specs = [task_spec(course, step, gb, s, a, timeout) for s, a in todo]
-        if step == "autograde" and specs:
-            (course.root / WORK).mkdir(exist_ok=True)
-            gbook.make_template(course.db_url, course.course_id, course.root / WORK / "template.db")
-        results = (_dask(specs, scheduler) if scheduler
+        # The template holds the hidden tests (source cells): private to us, never in the course.
+        template = Path(private) / "template.db"
+        if step == "autograde" and todo:
+            gbook.make_template(course.db_url, course.course_id, template)
+        specs = [task_spec(course, step, gb, s, a, timeout, template) for s, a in todo]
+        results = (_dask(specs, scheduler, template) if scheduler
                    else _local(specs, workers, course.root, on_start))
         for outcome in results:
             if outcome["ok"] and step == "autograde":
@@ -145,12 +148,12 @@ def grade(root=".", *, step="autograde", workers=None, scheduler=None, force=Fal
     return report
 
 
-def task_spec(course, step, gb, student, assignment, timeout) -> dict:
+def task_spec(course, step, gb, student, assignment, timeout, template) -> dict:
     spec = {"step": step, "root": str(course.root), "student": student, "assignment": assignment,
             "log": str(course.root / LOGS / step / assignment / f"{student}.log"),
             "timeout": timeout}
     if step == "autograde":
-        spec["template"] = str(course.root / WORK / "template.db")
+        spec["template"] = str(template)
         spec["extension"] = gbook.extension_seconds(gb, assignment, student)
     else:
         spec["db_url"] = course.db_url
@@ -203,8 +206,9 @@ def _guarded(worker, spec, on_start):
         return outcome_of(spec, ok=False, seconds=0.0, error=f"{type(error).__name__}: {error}")
 
 
-def _dask(specs, address):
-    """Outcomes as they finish, from the workers of the Dask cluster at address."""
+def _dask(specs, address, template):
+    """Outcomes as they finish, from the workers of the Dask cluster at address; the template
+    travels to each worker machine once (scattered), not through the shared directory."""
     try:
         from distributed import Client
         from distributed import as_completed as dask_completed
@@ -213,7 +217,10 @@ def _dask(specs, address):
     run = uuid.uuid4().hex[:8]
     with Client(address) as client:
         keys = [f"nnlego-{s['step']}-{s['assignment']}-{s['student']}-{run}" for s in specs]
-        futures = client.map(run_on_this_machine, specs, key=keys, pure=False) if specs else []
+        shipped = (client.scatter(template.read_bytes(), broadcast=True)
+                   if template.is_file() else None)
+        futures = (client.map(run_on_this_machine, specs, key=keys, pure=False, template=shipped)
+                   if specs else [])
         by_key = dict(zip(keys, specs))
         for future in dask_completed(futures):
             try:
@@ -223,8 +230,22 @@ def _dask(specs, address):
                                  error=f"{type(error).__name__}: {error}")
 
 
+def _review_flags(course, student, assignment) -> bool:
+    """True if the course's grading step flagged a piece for review (its review file)."""
+    try:
+        from .scan import REVIEW_FILE  # the sandboxed grader's (issue 15), when installed
+    except ImportError:
+        return False
+    path = course.folder("autograde", student, assignment) / REVIEW_FILE
+    try:
+        return any(record.get("flags") for record in json.loads(path.read_text()).values())
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def summarize(gb, report) -> dict:
-    """Per assignment: tasks run, graded, failed, flagged, mean score and max score."""
+    """Per assignment: tasks, graded, failed, flagged (nbgrader's flag or the grading step's
+    review flags), mean score and max score."""
     failed = {(o["student"], o["assignment"]) for o in report.failures}
     in_gradebook = gbook.graded(gb)
     summary = {}
@@ -236,7 +257,7 @@ def summarize(gb, report) -> dict:
         if (student, assignment) in in_gradebook and (student, assignment) not in failed:
             info = gbook.submission_summary(gb, assignment, student)
             row["graded"] += 1
-            row["flagged"] += info["flagged"]
+            row["flagged"] += info["flagged"] or _review_flags(report.course, student, assignment)
             row["scores"].append(info["score"])
             row["max_score"] = info["max_score"]
     for row in summary.values():
