@@ -45,14 +45,15 @@ def add_parser(subparsers):
 
 
 def run(args) -> int:
-    from nnlego.grading.parallel import grade
+    from nnlego.grading.parallel import default_workers, grade
 
     step = "feedback" if args.feedback else "autograde"
     bar = None
 
     def planned(report):
         nonlocal bar
-        where = args.scheduler or f"{args.workers or 'one per core'} workers"
+        n = args.workers or default_workers()
+        where = args.scheduler or f"{n} worker{'s' if n > 1 else ''}"
         tqdm.write(f"nnlego grade: {step} {len(report.planned)} submissions "
                    f"({len(report.skipped)} already done) on {where}", file=sys.stderr)
         bar = tqdm(total=len(report.planned), desc=step, unit="task", file=sys.stderr,
