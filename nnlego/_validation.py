@@ -76,3 +76,10 @@ def check_rng(rng, name: str = "rng") -> np.random.Generator:
         raise TypeError(f"{name} must be a numpy Generator, got {type(rng).__name__}; "
                         f"use {name}=np.random.default_rng(seed)")
     return rng
+
+
+def check_seed(seed, name: str = "seed") -> int:
+    """An int >= 0 (a seed for ``np.random.SeedSequence``)."""
+    if isinstance(seed, bool) or not isinstance(seed, Integral) or seed < 0:
+        raise ValueError(f"{name} must be an integer >= 0, got {seed!r}")
+    return int(seed)

@@ -17,7 +17,9 @@ Location: ``$NNLEGO_RESULTS`` if set, else ``<user cache dir>/nnlego/results`` (
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import fcntl
 import hashlib
 import json
 import os
@@ -29,7 +31,7 @@ import platformdirs
 
 from .storage import load_network, save_network
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2   # 2: one SeedSequence per run spawns its streams (experiments.STREAMS)
 ENV_VAR = "NNLEGO_RESULTS"
 
 
@@ -105,6 +107,17 @@ class ResultsCache:
         path = self.root / f"{key}.json"
         _atomic_write_text(path, json.dumps(record, indent=1, sort_keys=True))
         return path
+
+    @contextlib.contextmanager
+    def lock(self, key: str):
+        """Hold an exclusive inter-process lock on entry ``key`` (``<key>.lock``, fcntl)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / f"{key}.lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def keys(self) -> list:
         """The keys of the complete entries, sorted."""

@@ -228,7 +228,7 @@ def test_no_error_output_in_pages(driver, pages):
     """No page shows a traceback or an error from a cell (the build should have failed)."""
     problems = []
     for doc in pages:
-        # Only cell outputs count: a page may quote a traceback in its prose (appendix_b_instructors).
+        # Only cell outputs count: a page may quote a traceback in its prose (appendix B).
         outputs = _open(driver, doc).find_elements("css selector", "main div.cell_output")
         if any("Traceback (most recent call last)" in out.text for out in outputs):
             problems.append(doc)

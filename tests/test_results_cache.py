@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from nnlego import Network, results_cache
-from nnlego.experiments import WTH_NETWORK
+from nnlego.articles.wth import NETWORK as WTH_NETWORK
 from nnlego.results_cache import ResultsCache, data_fingerprint
 
 
