@@ -39,12 +39,15 @@ from .bricks import top_bricks
 
 class ActivationUse(NamedTuple):
     """Per hidden neuron ``(n_hidden,)``: the shares of inputs with activation ``< low``
-    (``near_zero``), ``> high`` (``near_one``) and in between; ``activations (n, n_hidden)``."""
+    (``near_zero``), ``> high`` (``near_one``) and in between; ``activations (n, n_hidden)``;
+    the thresholds ``low`` and ``high``."""
 
     near_zero: np.ndarray
     between: np.ndarray
     near_one: np.ndarray
     activations: np.ndarray
+    low: float
+    high: float
 
 
 class KnockoutComparison(NamedTuple):
@@ -95,7 +98,8 @@ def activation_use(net, X, low: float = 0.1, high: float = 0.9, *, layer: int = 
                          f"high={high!r}; e.g. low=0.1, high=0.9")
     A = hidden_activations(net, X, layer)
     near_zero, near_one = np.mean(A < low, axis=0), np.mean(A > high, axis=0)
-    return ActivationUse(near_zero, 1.0 - near_zero - near_one, near_one, A)
+    return ActivationUse(near_zero, 1.0 - near_zero - near_one, near_one, A, float(low),
+                         float(high))
 
 
 def knock_out(net, neurons, *, layer: int = 0):
