@@ -93,12 +93,14 @@ def test_two_hidden_layers_draws_three_blocks_of_sixteen():
 
 
 def test_template_matches_titles_name_the_template_and_r2():
-    """Two rows of n panels; the lower titles carry the template's name and r²."""
+    """Two rows of n panels with the mask outlined; lower titles carry the name and r²."""
     bank = all_templates()
     images = bank.images[[3, 30]] * np.array([1, -2])[:, None, None]
     match = template_match(images, bank)
-    fig = plots.plot_template_matches(images, bank, match)
-    assert len(fig.axes) == 4
+    mask = np.zeros((28, 28), dtype=bool)
+    mask[6:22, 6:22] = True
+    fig = plots.plot_template_matches(images, bank, match, mask=mask)
+    assert len(fig.axes) == 4 and all(ax.collections for ax in fig.axes)
     lower = [ax.get_title() for ax in fig.axes[2:]]
     assert lower[0].startswith(bank.names[3]) and "r² = 1.00" in lower[1]
     assert np.allclose(fig.axes[3].images[0].get_array(), -bank.images[30])

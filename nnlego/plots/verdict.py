@@ -2,7 +2,7 @@
 
 Inputs come from :mod:`nnlego.brick_use` and :mod:`nnlego.matching`; nothing is computed here
 beyond sorting and averaging. Knock-out drops are not weights, so they use their own diverging
-map (``DROP_CMAP``: purple = the digit gets worse, orange = better), never blue/red.
+map (``DROP_CMAP``: orange = the digit gets worse, purple = better), never blue/red.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 
 from ._style import symmetric_norm
 
-DROP_CMAP = "PuOr_r"  # high (a drop: the digit gets worse) = purple, 0 = white, low = orange
+DROP_CMAP = "PuOr_r"  # high (a drop: the digit gets worse) = orange, 0 = white, low = purple
 USE_COLOURS = ("0.8", "tab:orange", "0.15")  # near 0, in between, near 1
 
 
