@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 from nnlego import Network, plots
 from nnlego.brick_use import (
     activation_use,
+    digit_use,
     knockout_drops,
     negative_drive,
     top_vs_random_knockout,
@@ -51,6 +52,15 @@ def test_knockout_heat_map_is_neurons_by_digits_in_points(small):
     assert isinstance(ax, Axes) and image.get_array().shape == (8, 10)
     np.testing.assert_allclose(image.get_array(), 100 * drops)
     assert image.norm.vmin == -image.norm.vmax
+    assert _png(ax.figure)
+
+
+def test_digit_use_map_is_neurons_by_digits_from_zero_to_one(small):
+    """One (n_hidden, n_classes) image on the fixed scale [0, 1]."""
+    net, X, y = small
+    ax = plots.plot_digit_use(digit_use(net, X, y))
+    image = ax.images[0]
+    assert image.get_array().shape == (8, 10) and (image.norm.vmin, image.norm.vmax) == (0, 1)
     assert _png(ax.figure)
 
 
@@ -115,6 +125,8 @@ def test_new_figures_refuse_mismatched_input():
         plots.plot_template_matches(bank.images[:3], bank, match)
     with pytest.raises(ValueError, match="knockout_drops"):
         plots.plot_knockout_drops(np.zeros(10))
+    with pytest.raises(ValueError, match="digit_use"):
+        plots.plot_digit_use(np.zeros(10))
 
 
 def test_axes_passed_in_are_used():

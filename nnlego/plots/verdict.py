@@ -41,6 +41,24 @@ def plot_activation_use(use, *, fig=None) -> Figure:
     return fig
 
 
+def plot_digit_use(on_share, *, ax=None, title=None):
+    """``on_share (n_hidden, n_classes)`` (from ``brick_use.digit_use``) as a neurons x digits
+    map from white (never on for that digit) to black (always on); grey cells are partial use."""
+    on_share = np.asarray(on_share, dtype=float)
+    if on_share.ndim != 2:
+        raise ValueError(f"on_share must be (n_hidden, n_classes), got shape {on_share.shape}; "
+                         "pass digit_use(net, X, y)")
+    if ax is None:
+        ax = Figure(figsize=(4.6, 0.2 * len(on_share) + 1.6), layout="constrained").subplots()
+    im = ax.imshow(on_share, cmap="Greys", vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(range(on_share.shape[1]))
+    ax.set_yticks(range(0, len(on_share), max(1, len(on_share) // 15)))
+    ax.set(xlabel="digit", ylabel="hidden neuron",
+           title=title or "how often each neuron is on, per digit")
+    ax.figure.colorbar(im, ax=ax, shrink=0.85, label="share of the digit's images")
+    return ax
+
+
 def plot_knockout_drops(drops, *, ax=None, annotate_above=0.05, title=None):
     """``drops (n_hidden, n_classes)`` (from ``knockout_drops``) as a neurons x digits heat map in
     percentage points; cells with ``|drop| >= annotate_above`` are labelled."""
