@@ -32,8 +32,8 @@ from .knockout import (  # noqa: F401  (re-exported: the chapter's one import)
 )
 
 __all__ = ["ActivationUse", "BreakingSet", "KnockoutComparison", "NegativeDrive",
-           "activation_use", "class_recall", "hidden_activations", "knock_out", "knockout_drops",
-           "negative_drive", "smallest_breaking_set", "top_vs_random_knockout"]
+           "activation_use", "class_recall", "digit_use", "hidden_activations", "knock_out",
+           "knockout_drops", "negative_drive", "smallest_breaking_set", "top_vs_random_knockout"]
 
 
 class ActivationUse(NamedTuple):
@@ -70,6 +70,25 @@ def activation_use(net, X, low: float = 0.1, high: float = 0.9, *, layer: int = 
     near_zero, near_one = np.mean(A < low, axis=0), np.mean(A > high, axis=0)
     return ActivationUse(near_zero, 1.0 - near_zero - near_one, near_one, A, float(low),
                          float(high))
+
+
+def digit_use(net, X, y, threshold: float = 0.5, *, layer: int = 0) -> np.ndarray:
+    """Per hidden neuron and digit, the share of the digit's images on which the neuron is on.
+
+    Returns ``(n_hidden, n_classes)``: ``on[j, d] = mean over d's images of (a_j > threshold)``
+    (NaN for a digit without images). A Lego brick of digit d would be on for all of d's images
+    or for none (0 or 1); a value in between means d uses the brick only on some of its images.
+    """
+    if not _is_number(threshold):
+        raise ValueError(f"threshold must be a number (an activation), got {threshold!r}")
+    y = _check_labels(net, X, y)
+    on = hidden_activations(net, X, layer) > threshold      # (n, n_hidden)
+    n_classes = net.sizes[-1]
+    shares = np.full((on.shape[1], n_classes), np.nan)
+    for d in range(n_classes):
+        if np.any(y == d):
+            shares[:, d] = on[y == d].mean(axis=0)
+    return shares
 
 
 def negative_drive(net, X, y) -> NegativeDrive:

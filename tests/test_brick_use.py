@@ -9,6 +9,7 @@ from nnlego import Network
 from nnlego.brick_use import (
     activation_use,
     class_recall,
+    digit_use,
     hidden_activations,
     knock_out,
     knockout_drops,
@@ -136,6 +137,17 @@ def test_activation_use_worked_by_hand():
     np.testing.assert_allclose(use.near_zero, [0, 0, 1])
     np.testing.assert_allclose(use.activations, hidden_activations(net, X))
     assert use.activations.shape == (7, 3)
+
+
+def test_digit_use_worked_by_hand():
+    """h0 is on for class 0's images, h2 for all, h1 for half of class 1's (x1 = 1 or 0)."""
+    net, X, y = _copy_net()
+    X = X.copy()
+    X[7:, 1] = 0                                          # 3 of class 1's 6 images lose x1
+    np.testing.assert_allclose(digit_use(net, X, y), [[1, 0], [0, 0.5], [1, 1]])
+    np.testing.assert_allclose(digit_use(net, X, y, threshold=1.0), 0)
+    with pytest.raises(ValueError, match="threshold"):
+        digit_use(net, X, y, threshold=None)
 
 
 def test_negative_drive_worked_by_hand():

@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 from nnlego import Network, plots
 from nnlego.brick_use import (
     activation_use,
+    digit_use,
     knockout_drops,
     negative_drive,
     top_vs_random_knockout,
@@ -54,6 +55,15 @@ def test_knockout_heat_map_is_neurons_by_digits_in_points(small):
     assert _png(ax.figure)
 
 
+def test_digit_use_map_is_neurons_by_digits_from_zero_to_one(small):
+    """One (n_hidden, n_classes) image on the fixed scale [0, 1]."""
+    net, X, y = small
+    ax = plots.plot_digit_use(digit_use(net, X, y))
+    image = ax.images[0]
+    assert image.get_array().shape == (8, 10) and (image.norm.vmin, image.norm.vmax) == (0, 1)
+    assert _png(ax.figure)
+
+
 def test_top_vs_random_and_negative_drive_draw_one_mark_per_digit(small):
     """A top-brick dot per digit; 10 bars per network in the negative-drive chart."""
     net, X, y = small
@@ -93,12 +103,14 @@ def test_two_hidden_layers_draws_three_blocks_of_sixteen():
 
 
 def test_template_matches_titles_name_the_template_and_r2():
-    """Two rows of n panels; the lower titles carry the template's name and r²."""
+    """Two rows of n panels with the mask outlined; lower titles carry the name and r²."""
     bank = all_templates()
     images = bank.images[[3, 30]] * np.array([1, -2])[:, None, None]
     match = template_match(images, bank)
-    fig = plots.plot_template_matches(images, bank, match)
-    assert len(fig.axes) == 4
+    mask = np.zeros((28, 28), dtype=bool)
+    mask[6:22, 6:22] = True
+    fig = plots.plot_template_matches(images, bank, match, mask=mask)
+    assert len(fig.axes) == 4 and all(ax.collections for ax in fig.axes)
     lower = [ax.get_title() for ax in fig.axes[2:]]
     assert lower[0].startswith(bank.names[3]) and "r² = 1.00" in lower[1]
     assert np.allclose(fig.axes[3].images[0].get_array(), -bank.images[30])
@@ -113,6 +125,8 @@ def test_new_figures_refuse_mismatched_input():
         plots.plot_template_matches(bank.images[:3], bank, match)
     with pytest.raises(ValueError, match="knockout_drops"):
         plots.plot_knockout_drops(np.zeros(10))
+    with pytest.raises(ValueError, match="digit_use"):
+        plots.plot_digit_use(np.zeros(10))
 
 
 def test_axes_passed_in_are_used():

@@ -26,6 +26,7 @@ from .savant import (
 )
 from .verdict import (
     plot_activation_use,
+    plot_digit_use,
     plot_knockout_drops,
     plot_matched_correlations,
     plot_negative_drive,
@@ -39,6 +40,6 @@ __all__ = [
     "plot_tile_shuffle", "plot_training_curves", "plot_weight_images", "symmetric_norm",
     "weight_cmap",
     # chapters 5 and 6 (issue 12): edges and loops, and the verdict
-    "plot_activation_use", "plot_knockout_drops", "plot_matched_correlations",
+    "plot_activation_use", "plot_digit_use", "plot_knockout_drops", "plot_matched_correlations",
     "plot_negative_drive", "plot_template_matches", "plot_top_vs_random", "plot_two_hidden_layers",
 ]

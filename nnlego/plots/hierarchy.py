@@ -45,12 +45,14 @@ def plot_two_hidden_layers(W1, W2, *, fig=None) -> Figure:
     return fig
 
 
-def plot_template_matches(images, templates, match, *, titles=None, fig=None) -> Figure:
+def plot_template_matches(images, templates, match, *, mask=None, titles=None,
+                          fig=None) -> Figure:
     """Weight images (top row) above their best-matching templates (bottom row).
 
     ``images (n, side, side)``; ``templates`` a :class:`nnlego.smoothness.Templates` (names in
     the titles) or an array; ``match`` the :class:`TemplateMatch` of ``template_match(images,
-    templates)``. Each template is drawn with the sign of its ``r`` and titled with ``r^2``.
+    templates, mask)``. Each template is drawn with the sign of its ``r`` and titled with
+    ``r^2``; ``mask`` (the pixels the match counted) is outlined in grey on every panel.
     """
     images = np.asarray(images)
     bank = np.asarray(getattr(templates, "images", templates))
@@ -69,6 +71,9 @@ def plot_template_matches(images, templates, match, *, titles=None, fig=None) ->
         for i, ax in enumerate(axes[row]):
             _bare(ax)
             ax.imshow(stack[i], cmap=weight_cmap(), norm=norm)
+            if mask is not None:
+                ax.contour(np.asarray(mask, dtype=float), levels=[0.5], colors="0.4",
+                           linewidths=0.7)
             if row == 0:
                 ax.set_title(titles[i] if titles is not None else f"#{i}", fontsize=8)
             else:

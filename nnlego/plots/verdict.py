@@ -2,7 +2,7 @@
 
 Inputs come from :mod:`nnlego.brick_use` and :mod:`nnlego.matching`; nothing is computed here
 beyond sorting and averaging. Knock-out drops are not weights, so they use their own diverging
-map (``DROP_CMAP``: purple = the digit gets worse, orange = better), never blue/red.
+map (``DROP_CMAP``: orange = the digit gets worse, purple = better), never blue/red.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 
 from ._style import symmetric_norm
 
-DROP_CMAP = "PuOr_r"  # high (a drop: the digit gets worse) = purple, 0 = white, low = orange
+DROP_CMAP = "PuOr_r"  # high (a drop: the digit gets worse) = orange, 0 = white, low = purple
 USE_COLOURS = ("0.8", "tab:orange", "0.15")  # near 0, in between, near 1
 
 
@@ -39,6 +39,24 @@ def plot_activation_use(use, *, fig=None) -> Figure:
     ax_bars.set_xticks(neurons[::max(1, len(neurons) // 15)])
     ax_bars.legend(fontsize=8, loc="upper right", framealpha=0.9)
     return fig
+
+
+def plot_digit_use(on_share, *, ax=None, title=None):
+    """``on_share (n_hidden, n_classes)`` (from ``brick_use.digit_use``) as a neurons x digits
+    map from white (never on for that digit) to black (always on); grey cells are partial use."""
+    on_share = np.asarray(on_share, dtype=float)
+    if on_share.ndim != 2:
+        raise ValueError(f"on_share must be (n_hidden, n_classes), got shape {on_share.shape}; "
+                         "pass digit_use(net, X, y)")
+    if ax is None:
+        ax = Figure(figsize=(4.6, 0.2 * len(on_share) + 1.6), layout="constrained").subplots()
+    im = ax.imshow(on_share, cmap="Greys", vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(range(on_share.shape[1]))
+    ax.set_yticks(range(0, len(on_share), max(1, len(on_share) // 15)))
+    ax.set(xlabel="digit", ylabel="hidden neuron",
+           title=title or "how often each neuron is on, per digit")
+    ax.figure.colorbar(im, ax=ax, shrink=0.85, label="share of the digit's images")
+    return ax
 
 
 def plot_knockout_drops(drops, *, ax=None, annotate_above=0.05, title=None):
