@@ -92,17 +92,12 @@ def _check_arrays(obj):
         )
 
 
-def safe_load(file, *, encoding: str = "latin1"):
-    """Unpickle numpy arrays (inside tuples and lists) from an open binary file.
+def safe_loads(data: bytes, *, encoding: str = "latin1"):
+    """Unpickle numpy arrays (inside tuples and lists) from bytes; anything else is refused.
 
     ``encoding="latin1"`` reads Python-2 pickles such as Nielsen's ``mnist.pkl.gz``.
     Raises :class:`UnsafePickleError` for anything else.
     """
-    obj = NumpyUnpickler(file, encoding=encoding).load()
+    obj = NumpyUnpickler(io.BytesIO(data), encoding=encoding).load()
     _check_arrays(obj)
     return obj
-
-
-def safe_loads(data: bytes, *, encoding: str = "latin1"):
-    """:func:`safe_load` from bytes."""
-    return safe_load(io.BytesIO(data), encoding=encoding)

@@ -1,21 +1,19 @@
 """``nnlego data fetch|import|info``: get, verify and show MNIST and Fashion-MNIST.
 
-fetch   download from the official locations (progress bar on a terminal), verify, convert once;
+fetch   have pooch download the official files (progress bar on a terminal), verify, convert once;
         does nothing when the verified cache is there; exits 1 fast when there is no network.
 import  take files you already have (mnist.pkl.gz, the four Fashion-MNIST IDX files, a folder).
 info    the data home and, per data set, whether its cache is there and verifies
         (``--check``: exit 1 unless it does; scripts use this).
 The library does the work (:mod:`nnlego.datasets`, :mod:`nnlego.data_sources`); this module only
-parses arguments and prints.
+parses arguments and prints. Errors (bad files, OS errors) are reported by :mod:`nnlego.cli`.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import pickle
 import sys
-from functools import partial
 
 from ..data_sources import FetchError, fetch, import_path
 from ..datasets import ENV_VAR, SPECS, cache_path, cache_status, data_home
@@ -41,7 +39,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
     p = actions.add_parser("fetch", parents=[common], help="download, verify and cache")
     p.add_argument("dataset", nargs="?", default="all", choices=CHOICES)
-    p.add_argument("--force", action="store_true", help="download even if already cached")
+    p.add_argument("--force", action="store_true",
+                   help="convert again even if the cache verifies (pooch downloads again only "
+                   "missing or damaged files)")
     p.add_argument(
         "--timeout",
         type=float,
@@ -78,11 +78,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def run(args) -> int:
     """Run ``nnlego data ACTION``; returns the exit code."""
-    try:
-        return {"fetch": _fetch, "import": _import, "info": _info}[args.action](args)
-    except pickle.UnpicklingError as error:  # only if a pinned file were malicious
-        print(f"nnlego data: error: {error}", file=sys.stderr)
-        return 2
+    return {"fetch": _fetch, "import": _import, "info": _info}[args.action](args)
 
 
 def _names(choice: str) -> list[str]:
@@ -99,17 +95,12 @@ def _fetch(args) -> int:
                 force=args.force,
                 progressbar=progressbar,
                 timeout=args.timeout,
-                log=partial(_say, name),
             )
         except FetchError as error:
             print(f"nnlego data fetch: {name}: {error}", file=sys.stderr)
             return 1
         print(f"{name}: {result}, verified ({cache_path(name, data_home=args.data_home)})")
     return 0
-
-
-def _say(name: str, message: str) -> None:
-    print(f"{name}: {message}", file=sys.stderr)
 
 
 def _import(args) -> int:
