@@ -171,9 +171,10 @@ def write_cache(name: str, arrays: dict, *, data_home=None, provenance=None) -> 
         tmps[1].write_text(json.dumps(record, indent=2) + "\n")
         os.replace(tmps[0], path)
         os.replace(tmps[1], path.with_suffix(".json"))
-    except OSError as error:  # a full disk raises from f.write without a file name: add it
-        if error.filename is None and error.errno is not None:
-            raise OSError(error.errno, error.strerror, str(path)) from None
+    except OSError as error:  # name the cache, not a temporary file (or nothing: a full disk)
+        temporary = error.filename is None or str(error.filename).endswith(".tmp")
+        if error.errno is not None and temporary:
+            raise type(error)(error.errno, error.strerror, str(path)) from None
         raise
     finally:
         for tmp in tmps:
