@@ -100,6 +100,9 @@ def data_home(path=None) -> Path:
     return Path(path or os.environ.get(ENV_VAR) or pooch.os_cache("nnlego")).expanduser()
 
 
+_home = data_home  # the functions' argument data_home= hides the function
+
+
 def get_spec(name: str) -> CacheSpec:
     """The :class:`CacheSpec` of ``name``; an unknown name lists the valid ones."""
     try:
@@ -236,10 +239,6 @@ def _load(name: str, home) -> Dataset:
               for split, _ in spec.splits}
     return Dataset(name, splits["train"], splits["test"], splits.get("validation"),
                    spec.class_names)
-
-
-def _home(path) -> Path:
-    return data_home(path)
 
 
 def _temp_sibling(path: Path) -> Path:
