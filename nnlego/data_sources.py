@@ -201,7 +201,7 @@ def convert_mnist(contents: dict) -> dict:
     """
     splits = safe_loads(gzip.decompress(contents["mnist.pkl.gz"]), encoding="latin1")
     arrays = {}
-    for (split, _), (X, y) in zip(get_spec("mnist").splits, splits):
+    for split, (X, y) in zip(get_spec("mnist").splits, splits):
         arrays[f"{split}_images"] = np.rint(X * 256.0).astype(np.uint8)  # (n, 784)
         arrays[f"{split}_labels"] = np.asarray(y).astype(np.uint8)
     return arrays

@@ -24,54 +24,30 @@ CHOICES = (*SPECS, "all")
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Register ``data`` and its subcommands on the ``nnlego`` parser's ``subparsers``."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--data-home",
-        metavar="DIR",
-        default=None,
-        help=f"the data folder (default: ${ENV_VAR}, else the user cache dir)",
-    )
-    parser = subparsers.add_parser(
-        "data",
-        help="get, verify and show MNIST and Fashion-MNIST",
-        description=__doc__.split("\n\n")[0],
-    )
+    common.add_argument("--data-home", metavar="DIR", default=None,
+                        help=f"the data folder (default: ${ENV_VAR}, else the user cache dir)")
+    parser = subparsers.add_parser("data", help="get, verify and show MNIST and Fashion-MNIST",
+                                   description=__doc__.split("\n\n")[0])
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
 
     p = actions.add_parser("fetch", parents=[common], help="download, verify and cache")
     p.add_argument("dataset", nargs="?", default="all", choices=CHOICES)
-    p.add_argument("--force", action="store_true",
-                   help="convert again even if the cache verifies (pooch downloads again only "
-                   "missing or damaged files)")
-    p.add_argument(
-        "--timeout",
-        type=float,
-        default=10.0,
-        metavar="SECONDS",
-        help="give up on a connection after this long (default: 10)",
-    )
+    p.add_argument("--force", action="store_true", help="convert again even if the cache "
+                   "verifies (pooch downloads again only missing or damaged files)")
+    p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
+                   help="give up on a connection after this long (default: 10)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     p = actions.add_parser("import", parents=[common], help="import files you already have")
-    p.add_argument(
-        "paths",
-        nargs="+",
-        metavar="PATH",
-        help="mnist.pkl.gz, Fashion-MNIST IDX files, or a folder holding them",
-    )
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="mnist.pkl.gz, Fashion-MNIST IDX files, or a folder holding them")
     p.add_argument("--force", action="store_true", help="rewrite the cache even if it verifies")
 
     p = actions.add_parser("info", parents=[common], help="where the data is and if it verifies")
-    p.add_argument(
-        "datasets",
-        nargs="*",
-        metavar="DATASET",
-        help=f"which to show: {', '.join(CHOICES)} (default: all)",
-    )
-    p.add_argument(
-        "--check",
-        action="store_true",
-        help="exit with status 1 unless every data set shown is there and verifies",
-    )
+    p.add_argument("datasets", nargs="*", metavar="DATASET",
+                   help=f"which to show: {', '.join(CHOICES)} (default: all)")
+    p.add_argument("--check", action="store_true",
+                   help="exit with status 1 unless every data set shown is there and verifies")
     parser.set_defaults(func=run)
     return parser
 
@@ -89,13 +65,8 @@ def _fetch(args) -> int:
     progressbar = not args.no_progress and sys.stderr.isatty()
     for name in _names(args.dataset):
         try:
-            result = fetch(
-                name,
-                data_home=args.data_home,
-                force=args.force,
-                progressbar=progressbar,
-                timeout=args.timeout,
-            )
+            result = fetch(name, data_home=args.data_home, force=args.force,
+                           progressbar=progressbar, timeout=args.timeout)
         except FetchError as error:
             print(f"nnlego data fetch: {name}: {error}", file=sys.stderr)
             return 1
@@ -115,13 +86,8 @@ def _info(args) -> int:
     if unknown:
         raise ValueError(f"unknown data set {unknown[0]!r}; choose from {', '.join(CHOICES)}")
     home = data_home(args.data_home)
-    origin = (
-        "--data-home"
-        if args.data_home
-        else f"${ENV_VAR}"
-        if os.environ.get(ENV_VAR)
-        else "the user cache directory"
-    )
+    origin = ("--data-home" if args.data_home else f"${ENV_VAR}" if os.environ.get(ENV_VAR)
+              else "the user cache directory")
     print(f"data home: {home}  (from {origin}; set ${ENV_VAR} to move it)")
     names = [n for choice in (args.datasets or ["all"]) for n in _names(choice)]
     ok = True
