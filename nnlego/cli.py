@@ -22,7 +22,8 @@ COMMANDS = ("data", "reproduce")
 _FIXES = {  # what to do about the OS errors a user meets
     errno.EEXIST: "a file is where a folder is needed; move it or choose another folder",
     errno.ENOTDIR: "a file is where a folder is needed; move it or choose another folder",
-    errno.EACCES: "choose a folder you can write to (e.g. --data-home or $NNLEGO_DATA)",
+    errno.EACCES: "change its permissions, or choose a folder you can write to "
+                  "(e.g. --data-home or $NNLEGO_DATA)",
     errno.EROFS: "choose a folder you can write to (e.g. --data-home or $NNLEGO_DATA)",
     errno.ENOSPC: "free some disk space or choose a folder on another disk",
     errno.EDQUOT: "free some disk space or choose a folder on another disk",

@@ -83,7 +83,7 @@ def files_of(name: str) -> list[str]:
 
 def registry(data_home=None) -> pooch.Pooch:
     """pooch's registry of the official files (``sha256:`` each), kept in the data home."""
-    return pooch.create(path=_home(data_home), base_url="", retry_if_failed=0,
+    return pooch.create(path=_home(data_home), base_url="",
                         registry={f: f"sha256:{s.sha256}" for f, s in SOURCES.items()},
                         urls={f: s.urls[0] for f, s in SOURCES.items()})
 
@@ -165,6 +165,9 @@ def check_folder(path: Path) -> None:
             return
 
 
+_IDX_TYPES = {0x08: "u1", 0x09: "i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+
+
 def parse_idx(data: bytes, *, name: str = "<bytes>") -> np.ndarray:
     """The array in an uncompressed IDX file, strictly: never a guess.
 
@@ -188,9 +191,6 @@ def parse_idx(data: bytes, *, name: str = "<bytes>") -> np.ndarray:
         raise SourceError(f"{name}: IDX file is {kind}: {len(data)} bytes, expected {expected} "
                           f"(header of {header} bytes + shape {shape} of {dtype.name}); {_FIX}")
     return np.frombuffer(data, dtype, offset=header).reshape(shape).astype(dtype.newbyteorder("="))
-
-
-_IDX_TYPES = {0x08: "u1", 0x09: "i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 
 
 def convert_mnist(contents: dict) -> dict:

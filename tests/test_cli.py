@@ -118,8 +118,8 @@ def test_a_full_disk(source, tmp_path):
 def test_describe_adds_the_fix_only_to_the_os_own_words(tmp_path):
     """The OS's own message gets the fix; a message that already gives one is left alone."""
     own = PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(tmp_path))
-    assert describe(own) == f"{tmp_path}: Permission denied; choose a folder you can write to " \
-        "(e.g. --data-home or $NNLEGO_DATA)"
+    assert describe(own) == (f"{tmp_path}: Permission denied; change its permissions, or choose "
+                             "a folder you can write to (e.g. --data-home or $NNLEGO_DATA)")
     custom = NotADirectoryError(errno.ENOTDIR, "is a file; pass another", str(tmp_path))
     assert describe(custom) == f"{tmp_path}: is a file; pass another"
     assert describe(ValueError("bad value")) == "bad value"
