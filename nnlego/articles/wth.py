@@ -150,7 +150,7 @@ def _argument_rows(runs) -> list:
                        f"3 random neurons out: {100 * np.mean(by['random_mean']):.1f} points"))
     drive = wth_bricks.negative_drive_table(runs)
     out.append(row("wth 5", "digit 8: % of its output's drive from negative terms", None,
-                   [100 * drive["negative_drive_share"][8]],
+                   [100 * seed[8] for seed in drive["per_seed"]],
                    f"rank of 8 among the digits per seed: {drive['rank_of_8']}"))
     matched = wth_bricks.seed_matching(runs)
     if matched["trained"]:
@@ -158,8 +158,9 @@ def _argument_rows(runs) -> list:
                        matched["trained"], f"untrained {np.mean(matched['untrained']):.3f}, "
                        f"pixels shuffled {np.mean(matched['pixels_shuffled']):.3f}"))
     for label, c in wth_bricks.cleanliness(runs, ONE_CHANGE).items():
-        out.append(row("wth 6", f"mean |w| at never-inked pixels, {label}", None,
-                       c["blank_weight"]["runs"], f"smoothness {c['smoothness']['mean']:.3f}"))
+        out.append(row("wth 6", f"1000 x mean |w| at never-inked pixels, {label}", None,
+                       [1000 * w for w in c["blank_weight"]["runs"]],
+                       f"smoothness {c['smoothness']['mean']:.3f}"))
     return out
 
 

@@ -110,6 +110,7 @@ def negative_drive_table(runs, key="network.py 30") -> dict:
     return {"negative_weight_share": np.mean([d.negative_weight_share for d in drives],
                                              axis=0).round(3).tolist(),
             "negative_drive_share": shares.mean(axis=0).round(3).tolist(),
+            "per_seed": shares.round(4).tolist(),
             "most_negative_digit": [int(np.argmax(s)) for s in shares],
             "rank_of_8": [int(np.sum(s > s[8])) + 1 for s in shares]}
 
