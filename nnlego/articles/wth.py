@@ -141,7 +141,9 @@ def _argument_rows(runs) -> list:
            row("wth 4", "3b1b first layer: r^2 of the best edge/loop template, trained", None,
                h["best_r2_trained"], f"untrained {np.mean(h['best_r2_untrained']):.3f}"),
            row("wth 5", "784-30-10: % of activations between 0.1 and 0.9 (partial use)", None,
-               [100 * v for v in use["between"]])]
+               [100 * v for v in use["between"]]),
+           row("wth 5", "784-30-10: % of (neuron, digit) pairs on for 10-90% of the digit's "
+               "images", None, [100 * v for v in use["digit_cells_between"]])]
     knock = wth_bricks.knockouts(runs)
     for d in BRICK_DIGITS:
         by = knock[str(d)]

@@ -25,7 +25,7 @@ import itertools
 import numpy as np
 
 from .. import experiments
-from ..brick_use import activation_use, negative_drive
+from ..brick_use import activation_use, digit_use, negative_drive
 from ..bricks import hidden_images
 from ..knockout import knockout_drops, smallest_breaking_set, top_vs_random_knockout
 from ..matching import match_neurons, permute_hidden, shuffle_pixels
@@ -69,12 +69,16 @@ def hierarchy(runs, key="3b1b") -> dict:
 
 
 def partial_use(runs, key="network.py 30") -> dict:
-    """Shares of (test image, hidden neuron) activations near 0 (< 0.1), near 1 (> 0.9) and in
-    between, per seed."""
-    X, _ = _test_set()
+    """Per seed: the shares of (test image, hidden neuron) activations near 0 (< 0.1), near 1
+    (> 0.9) and in between; and the share of (neuron, digit) pairs where the neuron is on (> 0.5)
+    for between 10% and 90% of the digit's images: used on some of them only."""
+    X, y = _test_set()
     uses = [activation_use(r.net, X) for r in runs[key]]
-    return {part: [float(getattr(u, part).mean()) for u in uses]
-            for part in ("near_zero", "between", "near_one")}
+    out = {part: [float(getattr(u, part).mean()) for u in uses]
+           for part in ("near_zero", "between", "near_one")}
+    on = [digit_use(r.net, X, y) for r in runs[key]]
+    out["digit_cells_between"] = [float(np.mean((s > 0.1) & (s < 0.9))) for s in on]
+    return out
 
 
 def knockouts(runs, key="network.py 30", digits=DIGITS) -> dict:
