@@ -75,7 +75,7 @@ bench: $(STAMP)
 
 # The course (nbgrader_config.py; book/appendix_b_instructors.md). nbgrader runs from the repository root
 # with the venv on PATH (it calls `alembic` to create gradebook.db). A=... picks assignments:
-# `make grade A=03_sgd_l2`; the default is every assignment of solutions/.
+# `make grade A=04_sgd_l2`; the default is every assignment of solutions/.
 NBGRADER    := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/nbgrader
 ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9]*))
 A ?= $(ASSIGNMENTS)
