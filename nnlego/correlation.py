@@ -20,11 +20,11 @@ Book: chapter 10, "Reading the wiring".
 
 from __future__ import annotations
 
-from numbers import Integral
 from typing import NamedTuple
 
 import numpy as np
 
+from ._validation import check_choice, check_int, check_rng, is_int
 from .bricks import check_first_layer
 
 
@@ -141,6 +141,11 @@ def straddle_mask(side: int, tile: int, offset=(0, 0)) -> np.ndarray:
 
     Tile boundaries lie before rows ``dr + k * tile`` and columns ``dc + k * tile``.
     """
+    side = check_int("side", side, minimum=2)
+    tile = check_int("tile", tile, minimum=1, maximum=side,
+                     hint="tile is a tile's side in pixels, e.g. 7 for a 4 x 4 grid of 28 x 28")
+    if not (isinstance(offset, (tuple, list)) and len(offset) == 2 and all(map(is_int, offset))):
+        raise ValueError(f"offset must be a pair of ints (dr, dc), got {offset!r}")
     dr, dc = offset
     cols = np.arange(1, side)  # column of the right pixel
     rows = np.arange(1, side)  # row of the lower pixel
@@ -151,18 +156,9 @@ def straddle_mask(side: int, tile: int, offset=(0, 0)) -> np.ndarray:
 
 # -- the nulls ----------------------------------------------------------------------------------
 def _pairs_null(values, across, finite, *, rng, n_permutations, **_):
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(
-            f"null='pairs' draws permutations: rng must be a numpy Generator, got "
-            f"{type(rng).__name__}; pass rng=np.random.default_rng(seed) or use "
-            "null='offsets'"
-        )
-    if (
-        isinstance(n_permutations, bool)
-        or not isinstance(n_permutations, Integral)
-        or n_permutations < 2
-    ):
-        raise ValueError(f"n_permutations must be an integer >= 2, got {n_permutations!r}")
+    check_rng(rng, hint="null='pairs' draws permutations: pass rng=np.random.default_rng(seed) "
+                        "or use null='offsets'")
+    n_permutations = check_int("n_permutations", n_permutations, minimum=2)
     m, n_across = len(values), int(across.sum())
     order = rng.permuted(np.broadcast_to(np.arange(m), (n_permutations, m)), axis=1)
     sum_across = values[order[:, :n_across]].sum(axis=1)  # (n_permutations,)
@@ -195,14 +191,9 @@ def _standardized(W):
 
 
 def _flat_index(p, side, name):
-    if isinstance(p, Integral) and not isinstance(p, bool) and 0 <= p < side * side:
+    if is_int(p, 0, side * side - 1):
         return int(p)
-    if (
-        isinstance(p, tuple)
-        and len(p) == 2
-        and all(isinstance(v, Integral) for v in p)
-        and all(0 <= v < side for v in p)
-    ):
+    if isinstance(p, tuple) and len(p) == 2 and all(is_int(v, 0, side - 1) for v in p):
         return int(p[0]) * side + int(p[1])
     raise ValueError(
         f"{name} must be a pixel index in [0, {side * side}) or a (row, col) pair "
@@ -212,7 +203,7 @@ def _flat_index(p, side, name):
 
 def _check_grid(grid, side):
     fits = [g for g in range(2, side // 2 + 1) if side % g == 0]
-    if isinstance(grid, bool) or not isinstance(grid, Integral) or grid not in fits:
+    if not is_int(grid) or grid not in fits:
         raise ValueError(
             f"grid={grid!r} must cut the {side}-pixel side into equal tiles of at "
             f"least 2 pixels; choose one of {fits}"
@@ -221,7 +212,4 @@ def _check_grid(grid, side):
 
 
 def _check_null(null):
-    try:
-        return NULLS[null]
-    except (KeyError, TypeError):
-        raise ValueError(f"unknown null {null!r}; choose one of {sorted(NULLS)}") from None
+    return NULLS[check_choice("null", null, NULLS)]

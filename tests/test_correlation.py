@@ -147,3 +147,29 @@ def test_bad_input_is_refused_with_the_fix(call, error, message):
     """Wrong shapes, grids, nulls and pixel indices say what to pass instead."""
     with pytest.raises(error, match=message):
         call(_random_W1())
+
+
+@pytest.mark.parametrize("call", [
+    lambda W1: adjacent_correlation_map(W1),
+    lambda W1: grid_score(W1, null="offsets"),
+    lambda W1: pixel_correlation(W1, 0, 1),
+])
+def test_non_finite_weights_are_refused_not_read_as_constant(call):
+    """A NaN weight vector would otherwise count as 'constant' and vanish from the means."""
+    W1 = _random_W1()
+    W1[100, :3] = np.nan
+    with pytest.raises(ValueError, match=r"W1 holds 3 non-finite values .* 1 of its 784 rows"):
+        call(W1)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: straddle_mask(28, 0), ValueError, "tile must be an integer from 1 to 28"),
+    (lambda: straddle_mask(28, 7, offset=3), ValueError, r"offset must be a pair of ints"),
+    (lambda: straddle_mask("28", 7), ValueError, "side must be an integer"),
+    (lambda: grid_score(_random_W1(), rng=0), TypeError, "rng must be a numpy Generator"),
+    (lambda: grid_score(_random_W1(), null=["pairs"]), ValueError, "unknown null"),
+    (lambda: neighbour_correlations(_random_W1(), side=28.0), ValueError, "side must be"),
+])
+def test_arguments_of_the_wrong_kind_name_themselves(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
