@@ -177,3 +177,13 @@ def test_screenshots_for_review(driver, pages):
     if lego is None:
         pytest.fail("the Lego-bricks chapter (book/05_lego_bricks) is not in _toc.yml")
     assert screenshot(driver, lego, "lego_bricks").stat().st_size > 10_000
+
+
+def test_the_index_lists_terms_of_every_chapter(pages):
+    """genindex.html has entries, and some from every numbered chapter."""
+    text = (HTML / "genindex.html").read_text(encoding="utf-8")
+    targets = re.findall(r'<a href="(book/[^"#]+)\.html#', text)
+    chapters = [doc for doc in pages if re.search(r"/\d\d_", doc)]
+    without = [doc for doc in chapters if doc not in targets]
+    assert len(targets) >= 2 * len(chapters), f"only {len(targets)} index entries"
+    assert not without, f"chapters with no index entry (add a :::{{index}} line): {without}"
