@@ -15,19 +15,28 @@ Conventions
 Book: every chapter.
 """
 
-from ._style import IMAGE_CMAP, PANEL_INCHES, WEIGHT_CMAP, symmetric_norm, weight_cmap
+from ._style import (
+    CORRELATION_CMAP,
+    IMAGE_CMAP,
+    PANEL_INCHES,
+    WEIGHT_CMAP,
+    symmetric_norm,
+    weight_cmap,
+)
 from .curves import plot_hidden_size_sweep, plot_training_curves
 from .savant import (
     plot_accuracy_matrix,
     plot_correlation_map,
     plot_correlation_maps,
+    plot_neuron_tiles,
+    plot_savant_curves,
     plot_tile_shuffle,
 )
 from .weights import plot_assembled_bricks, plot_brick_collage, plot_weight_images
 
 __all__ = [
-    "IMAGE_CMAP", "PANEL_INCHES", "WEIGHT_CMAP", "plot_accuracy_matrix", "plot_assembled_bricks",
-    "plot_brick_collage", "plot_correlation_map", "plot_correlation_maps", "plot_hidden_size_sweep",
-    "plot_tile_shuffle", "plot_training_curves", "plot_weight_images", "symmetric_norm",
-    "weight_cmap",
+    "CORRELATION_CMAP", "IMAGE_CMAP", "PANEL_INCHES", "WEIGHT_CMAP", "plot_accuracy_matrix",
+    "plot_assembled_bricks", "plot_brick_collage", "plot_correlation_map", "plot_correlation_maps",
+    "plot_hidden_size_sweep", "plot_neuron_tiles", "plot_savant_curves", "plot_tile_shuffle",
+    "plot_training_curves", "plot_weight_images", "symmetric_norm", "weight_cmap",
 ]
