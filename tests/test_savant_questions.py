@@ -161,3 +161,13 @@ def test_kept_neighbours_matches_an_exact_count_for_a_2x2_grid():
     estimate = sq.kept_neighbours(2, rng=np.random.default_rng(7), n_draws=40_000)
     assert estimate == pytest.approx(kept / total, abs=0.01)
     assert sq.kept_neighbours(4, rng=np.random.default_rng(8)) < kept / total
+
+
+def test_seed_spread_by_hand():
+    """Widths are max - min of the savant's row; gaps are our mean minus the article's."""
+    runs = _runs({"original": [(87, 11), (88, 12)], "once": [(34, 66), (40, 67)]})
+    spread = sq.seed_spread(runs, "once")
+    assert spread["original"]["width"] == pytest.approx(6.0)
+    assert spread["original"]["gap"] == pytest.approx(37.0 - 32.0)
+    assert spread["shuffled"]["width"] == pytest.approx(1.0)
+    assert spread["shuffled"]["gap"] == pytest.approx(66.5 - 63.0)

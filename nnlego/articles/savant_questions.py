@@ -231,3 +231,16 @@ def kept_neighbours(grid, *, rng, n_draws=20_000) -> float:
     kept_h = (right == left + 1) & (left % grid != grid - 1)
     kept_v = below == top + grid
     return float((kept_h.sum() + kept_v.sum()) / (kept_h.size + kept_v.size))
+
+
+def seed_spread(runs, variant="once") -> dict:
+    """Why one run says little: for the savant ``variant`` on each test set, the width of the
+    seed range (max - min, points) and the gap of our mean to the article's number."""
+    matrix = savant.accuracy_matrix(runs, variant)
+    out = {}
+    for j, data in enumerate(savant.DATA):
+        width = matrix["max"][1][j] - matrix["min"][1][j]
+        gap = matrix["mean"][1][j] - savant.ARTICLE_MATRIX["shuffled", data]
+        out[data] = {"width": round(width, 2), "gap": round(gap, 2),
+                     "min": matrix["min"][1][j], "max": matrix["max"][1][j]}
+    return out
