@@ -1,12 +1,14 @@
 """A fully connected feed-forward network with a vectorised mini-batch forward and backward pass.
 
-Samples are rows. Layer l maps ``A_l (n, n_in)`` to ``A_{l+1} = f_l(A_l @ W_l + b_l)`` with
-``W_l (n_in, n_out)`` and ``b_l (n_out,)``. Backpropagation, in the book's notation
-(Nielsen's four equations, with samples as rows)::
+Samples are rows. Layer l maps ``A_l (n, n_in)`` to ``Z_{l+1} = A_l @ W_l + b_l`` and
+``A_{l+1} = f_{l+1}(Z_{l+1})``, with ``A_0 = X``, ``W_l (n_in, n_out)`` and ``b_l (n_out,)``
+(``net.weights[l]``, ``net.biases[l]``). Backpropagation in the same indexing (chapter 3:
+Nielsen's four equations, with samples as rows)::
 
-    delta_L = dC/dZ_L                                   (output layer, see costs.output_delta)
-    delta_l = f_l'(Z_l) * (delta_{l+1} @ W_{l+1}.T)     (one layer back)
-    dC/dW_l = A_l.T @ delta_l        dC/db_l = delta_l summed over samples
+    delta_L     = dC/dZ_L                                  (output layer, see costs.output_delta)
+    delta_l     = (delta_{l+1} @ W_l.T) * f_l'(Z_l)        (one layer back)
+    dC/dW_l     = A_l.T @ delta_{l+1}
+    dC/db_l     = delta_{l+1} summed over samples
 
 The whole mini-batch goes through each step at once: no Python loop over samples.
 
