@@ -16,7 +16,8 @@ Damage: the JSON records the sha256 of the ``.npz`` bytes (``"npz_sha256"``).
 :meth:`ResultsCache.load` checks that hash, that the JSON parses and holds a ``"history"`` and
 ``"metrics"``, and that the network loads (:func:`nnlego.load_network`). A damaged entry is
 reported once with ``warnings.warn`` naming its path and treated as missing, so the caller
-retrains and overwrites it.
+retrains and overwrites it. An entry of another ``FORMAT_VERSION``, or one written before hashes
+were recorded, is stale: missing without a warning.
 
 Concurrency: ``with cache.lock(key):`` holds an exclusive lock (``fcntl.flock`` on
 ``<key>.lock``) across processes, so two runs can agree that only one of them trains an entry.
@@ -179,8 +180,8 @@ def _read_entry(npz: Path, meta: Path):
         raise _Damaged(f"its JSON does not parse ({error})") from None
     if not isinstance(record, dict):
         raise _Damaged(f"its JSON holds a {type(record).__name__}, not an object")
-    if record.get("format") != FORMAT_VERSION:
-        raise _OtherFormat
+    if record.get("format") != FORMAT_VERSION or "npz_sha256" not in record:
+        raise _OtherFormat              # stale (no hash: written before hashes were recorded)
     missing = [k for k, kind in _RECORD.items() if not isinstance(record.get(k), kind)]
     history = record["history"] if isinstance(record.get("history"), dict) else {}
     missing += [f"history.{k}" for k in _HISTORY if k not in history]

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import DATA_CAUSE, check_finite, check_int, check_real, check_rng
+from ._validation import DATA_CAUSE, as_array, check_finite, check_int, check_real, check_rng
 
 _BLOCK = 1024  # images per block in shuffle_tiles: 3 MB of float32 28 x 28 images
 
@@ -166,7 +166,7 @@ def _tile_size(shape, grid):
 
 def _check_perms(perms, n_images, grid):
     """``(n_images, grid * grid)`` int permutations (one row broadcast to every image)."""
-    perms = np.asarray(perms)
+    perms = as_array("perms", perms, "integer tile permutations")
     n_tiles = grid * grid
     if perms.dtype.kind not in "iu" or perms.shape not in ((n_tiles,), (n_images, n_tiles)):
         raise ValueError(

@@ -144,6 +144,9 @@ def test_a_half_entry_or_another_format_is_missing_without_a_warning(tmp_path):
         record = json.loads((tmp_path / "k.json").read_text())
         (tmp_path / "k.json").write_text(json.dumps({**record, "format": -1}))
         assert cache.load("k") is None               # another format version: retrain
+        del record["npz_sha256"]
+        (tmp_path / "k.json").write_text(json.dumps(record))
+        assert cache.load("k") is None               # written before hashes: stale, retrain
 
 
 _HOLDER = """

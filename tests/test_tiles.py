@@ -239,3 +239,9 @@ def test_counts_must_be_integers():
         random_derangements(2.0, 4, rng=np.random.default_rng())
     with pytest.raises(ValueError, match="grid must be an integer >= 1"):
         shuffle_tiles(np.zeros((1, 28, 28)), np.arange(16), grid=None)
+
+
+def test_ragged_perms_are_refused_by_name():
+    """Found by tests/test_bad_inputs.py: NumPy's own 'inhomogeneous shape' named nothing."""
+    with pytest.raises(ValueError, match="perms must be integer tile permutations"):
+        shuffle_tiles(np.zeros((2, 28, 28)), [[], [0.0]])
