@@ -17,6 +17,7 @@ Book: every chapter.
 
 from ._style import IMAGE_CMAP, PANEL_INCHES, WEIGHT_CMAP, symmetric_norm, weight_cmap
 from .curves import plot_hidden_size_sweep, plot_training_curves
+from .explorer import plot_brick_explorer
 from .savant import (
     plot_accuracy_matrix,
     plot_correlation_map,
@@ -27,7 +28,7 @@ from .weights import plot_assembled_bricks, plot_brick_collage, plot_weight_imag
 
 __all__ = [
     "IMAGE_CMAP", "PANEL_INCHES", "WEIGHT_CMAP", "plot_accuracy_matrix", "plot_assembled_bricks",
-    "plot_brick_collage", "plot_correlation_map", "plot_correlation_maps", "plot_hidden_size_sweep",
-    "plot_tile_shuffle", "plot_training_curves", "plot_weight_images", "symmetric_norm",
-    "weight_cmap",
+    "plot_brick_collage", "plot_brick_explorer", "plot_correlation_map", "plot_correlation_maps",
+    "plot_hidden_size_sweep", "plot_tile_shuffle", "plot_training_curves", "plot_weight_images",
+    "symmetric_norm", "weight_cmap",
 ]
