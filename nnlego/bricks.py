@@ -109,6 +109,47 @@ def assembled_brick(W1, W2, digit: int, side: int = 28) -> np.ndarray:
     return (W1 @ W2[:, digit]).reshape(side, side)
 
 
+class DrivingExamples(NamedTuple):
+    """Per hidden neuron, the inputs that drive it most and least.
+
+    ``most_idx``/``most_z``: ``(n_hidden, k)`` row indices into ``X`` and their weighted inputs
+    ``z``, largest first; ``least_idx``/``least_z``: the same for the smallest ``z``, smallest
+    first. Ties go to the lower index.
+    """
+
+    most_idx: np.ndarray
+    most_z: np.ndarray
+    least_idx: np.ndarray
+    least_z: np.ndarray
+
+
+def driving_examples(W1, b1, X, k: int = 5) -> DrivingExamples:
+    """The k inputs of ``X`` that drive each hidden neuron most and least (a brick explorer).
+
+    ``z = X @ W1 + b1`` is every input's weighted input to every hidden neuron,
+    ``(n_samples, n_hidden)``. A sigmoid (or ReLU) is monotonic, so ranking the inputs by ``z``
+    ranks them by the neuron's activation too: the most-driving inputs show what a brick
+    responds to, the least-driving ones what silences it (the "dataset examples" view of
+    feature visualisation). ``W1`` ``(n_pixels, n_hidden)``, ``b1`` ``(n_hidden,)``, ``X``
+    ``(n_samples, n_pixels)``, ``1 <= k <= n_samples``.
+    """
+    W1 = check_first_layer(W1, int(round(np.sqrt(np.shape(W1)[0]))))
+    b1, X = np.asarray(b1), np.asarray(X)
+    if b1.shape != (W1.shape[1],):
+        raise ValueError(f"b1 must have shape ({W1.shape[1]},), one bias per hidden neuron "
+                         f"of W1, got {b1.shape}; pass net.biases[0]")
+    if X.ndim != 2 or X.shape[1] != W1.shape[0]:
+        raise ValueError(f"X must be (n_samples, {W1.shape[0]}), got shape {X.shape}; "
+                         "flatten images with X.reshape(len(X), -1)")
+    if isinstance(k, bool) or not isinstance(k, Integral) or not 1 <= k <= len(X):
+        raise ValueError(f"k must be an integer from 1 to len(X) = {len(X)}, got {k!r}")
+    Z = X @ W1 + b1                                     # (n_samples, n_hidden)
+    most = np.argsort(-Z, axis=0, kind="stable")[:k].T  # (n_hidden, k)
+    least = np.argsort(Z, axis=0, kind="stable")[:k].T
+    columns = np.arange(Z.shape[1])[:, None]
+    return DrivingExamples(most, Z[most, columns], least, Z[least, columns])
+
+
 # -- validation, shared with correlation.py -----------------------------------------------------
 def check_first_layer(W1, side: int = 28) -> np.ndarray:
     """A real ``(side * side, n_hidden)`` matrix, e.g. ``net.weights[0]`` of a 784-30-10 net."""

@@ -24,6 +24,7 @@ from ._style import (
     weight_cmap,
 )
 from .curves import plot_hidden_size_sweep, plot_training_curves
+from .explorer import plot_brick_explorer
 from .hierarchy import plot_template_matches, plot_two_hidden_layers
 from .savant import (
     plot_accuracy_matrix,
@@ -51,4 +52,5 @@ __all__ = [
     # chapters 5 and 6 (issue 12): edges and loops, and the verdict
     "plot_activation_use", "plot_digit_use", "plot_knockout_drops", "plot_matched_correlations",
     "plot_negative_drive", "plot_template_matches", "plot_top_vs_random", "plot_two_hidden_layers",
+    "plot_brick_explorer",
 ]
