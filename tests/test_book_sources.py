@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 # The course map: chapter number -> assignment folder in exercises/ (chapters 1, 7, 11: none yet).
 ASSIGNMENTS = {2: "02_forward_pass", 3: "03_backprop", 4: "04_sgd_l2", 5: "05_lego_bricks",
-               6: "06_bricks_tested", 8: "08_init", 9: "09_derangements", 10: "10_correlation"}
+               8: "08_init", 9: "09_derangements", 10: "10_correlation"}
 REQUIRED_TERMS = ("ReLU", "softmax", "cross-entropy", "categorical cross-entropy", "Adam",
                   "Glorot init", "He init", "L2 regularisation", "weight decay", "saturation",
                   "derangement", "Pearson r", "null distribution", "z-score", "p-value", "seed")

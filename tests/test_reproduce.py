@@ -35,8 +35,8 @@ def test_quick_reproduce_writes_the_report_and_reuses_the_cache(tiny_data):
     assert {"wth_hidden_images.png", "wth_collage_8.png", "savant_correlation_maps.png",
             "savant_matrix_once.png"} <= set(record["figures"])
     experiments = {row["experiment"] for row in record["rows"]}
-    assert experiments == {"wth 1", "wth 2", "wth 3", "savant 4", "savant 5", "savant 6",
-                           "savant 7", "savant 8"}
+    assert experiments == {"wth 1", "wth 2", "wth 3", "wth 4", "wth 5", "wth 6", "savant 4",
+                           "savant 5", "savant 6", "savant 7", "savant 8"}
     table = (out / "results.md").read_text()
     assert table.count("\n| ") == len(record["rows"]) + 1          # a line per row + header
     assert set(record["wth"]["top_bricks"]) == {"0", "1", "8"}

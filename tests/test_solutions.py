@@ -170,8 +170,8 @@ def course(tmp_path_factory):
 
 
 def test_every_assignment_of_the_course_is_there():
-    assert ASSIGNMENTS == ["01_forward_pass", "02_backprop", "03_sgd_l2", "04_init",
-                           "05_lego_bricks", "06_derangements", "07_correlation"][:len(ASSIGNMENTS)]
+    assert ASSIGNMENTS == ["02_forward_pass", "03_backprop", "04_sgd_l2", "05_lego_bricks",
+                           "08_init", "09_derangements", "10_correlation"][:len(ASSIGNMENTS)]
 
 
 def test_config_maps_solutions_to_exercises_with_a_cell_timeout():
@@ -228,7 +228,7 @@ def test_wrong_solution_loses_points_on_the_piece_it_breaks(course, assignment, 
 
 
 # -- integrity, on assignment 1 (the mechanisms are the course's, not an assignment's) --------
-A1 = "01_forward_pass"
+A1 = "02_forward_pass"
 
 
 def test_edited_locked_test_cells_are_restored(course):
@@ -243,9 +243,9 @@ def test_edited_locked_test_cells_are_restored(course):
 
 def test_a_deleted_graded_cell_scores_zero(course):
     nb = course.answered(A1)
-    nb.cells = [c for c in nb.cells if grade_id(c) not in ("test_feedforward", "sigmoid_prime")]
+    nb.cells = [c for c in nb.cells if grade_id(c) not in ("test_forward", "sigmoid_prime")]
     scores = course.grade(A1, "deleted_cells", nb)
-    assert scores["test_feedforward"][0] == 0        # the test cell itself is gone
+    assert scores["test_forward"][0] == 0        # the test cell itself is gone
     assert scores["test_sigmoid_prime"][0] == 0      # its answer cell is gone
     assert scores["test_sigmoid"] == (2, 2)
 
@@ -257,12 +257,12 @@ def test_an_endless_loop_is_stopped_and_grading_goes_on(course):
                           timeout=SHORT_TIMEOUT)
     assert time.perf_counter() - start < 6 * SHORT_TIMEOUT
     assert scores["test_sigmoid_prime"][0] == 0
-    assert scores["test_sigmoid"] == (2, 2) and scores["test_feedforward"] == (3, 3)
+    assert scores["test_sigmoid"] == (2, 2) and scores["test_forward"] == (3, 3)
 
 
 @pytest.mark.parametrize(("assignment", "name"), [
-    ("01_forward_pass", "two_layers_only"), ("03_sgd_l2", "shuffle_once"),
-    ("06_derangements", "swap_fixed_points")])
+    ("02_forward_pass", "two_layers_only"), ("04_sgd_l2", "shuffle_once"),
+    ("09_derangements", "swap_fixed_points")])
 def test_grading_is_deterministic(course, assignment, name):
     cells = read_wrong_solution(WRONG / assignment / f"{name}.py")[1]
     first = course.grade(assignment, f"wrong_{name}", course.answered(assignment, cells))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from .. import experiments
 from . import savant, wth
+from ._compare import accuracies
 
 ARTICLES = {"wth": wth, "savant": savant}
 NAMED = {**wth.NAMED, **savant.NAMED}
@@ -33,4 +34,4 @@ def load_runs(plan: dict, seeds=3, *, cache=None, progress=None) -> dict:
             for key, settings in plan.items()}
 
 
-__all__ = ["ARTICLES", "NAMED", "load_runs", "savant", "wth"]
+__all__ = ["ARTICLES", "NAMED", "accuracies", "load_runs", "savant", "wth"]

@@ -13,11 +13,13 @@ def accuracies(runs, key, eval_set="test") -> list:
     return [100 * result.metrics[eval_set] for result in runs[key]]
 
 
-def spread(values) -> dict:
-    """``{"mean", "min", "max", "runs"}`` of a list of numbers (rounded to 2 decimals)."""
+def spread(values, digits: int = 2) -> dict:
+    """``{"mean", "min", "max", "runs"}`` of a list of numbers, rounded to ``digits`` decimals."""
     values = np.asarray(values, dtype=float)
-    return {"mean": round(float(values.mean()), 2), "min": round(float(values.min()), 2),
-            "max": round(float(values.max()), 2), "runs": [round(float(v), 2) for v in values]}
+    return {"mean": round(float(values.mean()), digits),
+            "min": round(float(values.min()), digits),
+            "max": round(float(values.max()), digits),
+            "runs": [round(float(v), digits) for v in values]}
 
 
 def verdict(article, ours) -> str:

@@ -19,6 +19,7 @@ import numpy as np
 from .. import experiments
 from ..bricks import top_bricks
 from ..experiments import Settings, with_hidden
+from . import wth_bricks
 from ._compare import accuracies, row
 
 # -- what the article reports ------------------------------------------------------------
@@ -108,7 +109,13 @@ def summary(runs) -> dict:
             "sweep_distance": sweep_distance(sweeps), "one_change": one_change(runs),
             "top_bricks": top_bricks_table(runs["network.py 30"][0].net),
             "article_top_bricks": {str(d): v for d, v in ARTICLE_TOP_BRICKS.items()},
-            "three_b1b": accuracies(runs, "3b1b") if "3b1b" in runs else None}
+            "three_b1b": accuracies(runs, "3b1b"), "hierarchy": wth_bricks.hierarchy(runs),
+            "partial_use": wth_bricks.partial_use(runs),
+            "knockouts": wth_bricks.knockouts(runs),
+            "negative_drive": wth_bricks.negative_drive_table(runs),
+            "seed_matching": wth_bricks.seed_matching(runs),
+            "permutation_check": wth_bricks.permutation_check(runs["network.py 30"][0]),
+            "cleanliness": wth_bricks.cleanliness(runs, ONE_CHANGE)}
 
 
 def rows(runs) -> list:
@@ -120,9 +127,42 @@ def rows(runs) -> list:
             for recipe, by in sweeps.items() for n, accs in by.items() if n in ARTICLE_SWEEP]
     out += [row("wth 3", f"784-30-10, {label}", None, accs)
             for label, accs in one_change(runs).items()]
-    if "3b1b" in runs:
-        out.append(row("wth 1", "784-16-16-10 (3blue1brown's), network.py's recipe", None,
-                       accuracies(runs, "3b1b")))
+    out.append(row("wth 1", "784-16-16-10 (3blue1brown's), network.py's recipe", None,
+                   accuracies(runs, "3b1b")))
+    return out + _argument_rows(runs)
+
+
+def _argument_rows(runs) -> list:
+    """The rows that test the article's argument (chapters 5, 6, 8): not accuracies."""
+    h, use = wth_bricks.hierarchy(runs), wth_bricks.partial_use(runs)
+    out = [row("wth 4", "3b1b first layer: smoothness inside the ink, trained", None,
+               h["trained"], f"untrained {np.mean(h['untrained']):.3f}, edge/loop templates "
+               f"{h['templates']:.3f}"),
+           row("wth 4", "3b1b first layer: r^2 of the best edge/loop template, trained", None,
+               h["best_r2_trained"], f"untrained {np.mean(h['best_r2_untrained']):.3f}"),
+           row("wth 5", "784-30-10: % of activations between 0.1 and 0.9 (partial use)", None,
+               [100 * v for v in use["between"]]),
+           row("wth 5", "784-30-10: % of (neuron, digit) pairs on for 10-90% of the digit's "
+               "images", None, [100 * v for v in use["digit_cells_between"]])]
+    knock = wth_bricks.knockouts(runs)
+    for d in BRICK_DIGITS:
+        by = knock[str(d)]
+        out.append(row("wth 5", f"digit {d}: recall drop (points) with its top-3 blue bricks "
+                       "out", None, [100 * v for v in by["top3"]],
+                       f"3 random neurons out: {100 * np.mean(by['random_mean']):.1f} points"))
+    drive = wth_bricks.negative_drive_table(runs)
+    out.append(row("wth 5", "digit 8: % of its output's drive from negative terms", None,
+                   [100 * seed[8] for seed in drive["per_seed"]],
+                   f"rank of 8 among the digits per seed: {drive['rank_of_8']}"))
+    matched = wth_bricks.seed_matching(runs)
+    if matched["trained"]:
+        out.append(row("wth 5", "matched r of hidden neurons between seeds, trained", None,
+                       matched["trained"], f"untrained {np.mean(matched['untrained']):.3f}, "
+                       f"pixels shuffled {np.mean(matched['pixels_shuffled']):.3f}"))
+    for label, c in wth_bricks.cleanliness(runs, ONE_CHANGE).items():
+        out.append(row("wth 6", f"1000 x mean |w| at never-inked pixels, {label}", None,
+                       [1000 * w for w in c["blank_weight"]["runs"]],
+                       f"smoothness {c['smoothness']['mean']:.3f}"))
     return out
 
 

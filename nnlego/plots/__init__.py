@@ -24,6 +24,7 @@ from ._style import (
     weight_cmap,
 )
 from .curves import plot_hidden_size_sweep, plot_training_curves
+from .hierarchy import plot_template_matches, plot_two_hidden_layers
 from .savant import (
     plot_accuracy_matrix,
     plot_correlation_map,
@@ -32,6 +33,14 @@ from .savant import (
     plot_savant_curves,
     plot_tile_shuffle,
 )
+from .verdict import (
+    plot_activation_use,
+    plot_digit_use,
+    plot_knockout_drops,
+    plot_matched_correlations,
+    plot_negative_drive,
+    plot_top_vs_random,
+)
 from .weights import plot_assembled_bricks, plot_brick_collage, plot_weight_images
 
 __all__ = [
@@ -39,4 +48,7 @@ __all__ = [
     "plot_assembled_bricks", "plot_brick_collage", "plot_correlation_map", "plot_correlation_maps",
     "plot_hidden_size_sweep", "plot_neuron_tiles", "plot_savant_curves", "plot_tile_shuffle",
     "plot_training_curves", "plot_weight_images", "symmetric_norm", "weight_cmap",
+    # chapters 5 and 6 (issue 12): edges and loops, and the verdict
+    "plot_activation_use", "plot_digit_use", "plot_knockout_drops", "plot_matched_correlations",
+    "plot_negative_drive", "plot_template_matches", "plot_top_vs_random", "plot_two_hidden_layers",
 ]

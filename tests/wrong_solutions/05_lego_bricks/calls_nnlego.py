@@ -11,8 +11,8 @@ def hidden_images(W1):
 
 
 # %% replaces: brick_weights
-def brick_weights(W2, digit, rows, cols):
-    return bricks.brick_weights(W2, digit, grid_shape=(rows, cols))
+def brick_weights(W2, digit, grid_shape=None):
+    return bricks.brick_weights(W2, digit, grid_shape=grid_shape)
 
 
 # %% replaces: top_bricks
