@@ -18,9 +18,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
-# The course map: chapter number -> assignment folder in exercises/ (chapters 1, 7, 11: none yet).
-ASSIGNMENTS = {2: "02_forward_pass", 3: "03_backprop", 4: "04_sgd_l2", 5: "05_lego_bricks",
-               8: "08_init", 9: "09_derangements", 10: "10_correlation"}
+# The course map: chapter N's assignment is exercises/NN_*/ (same number), when there is one.
+ASSIGNMENTS = {int(p.name[:2]): p.name for p in sorted((ROOT / "exercises").glob("[0-9][0-9]_*"))
+               if p.is_dir()}
 REQUIRED_TERMS = ("ReLU", "softmax", "cross-entropy", "categorical cross-entropy", "Adam",
                   "Glorot init", "He init", "L2 regularisation", "weight decay", "saturation",
                   "derangement", "Pearson r", "null distribution", "z-score", "p-value", "seed")
@@ -91,6 +91,12 @@ def chapter_problems(text, number, labels) -> list:
 
 
 CHAPTERS = toc_chapters()
+
+
+def test_the_course_map_finds_the_assignments():
+    """exercises/ holds numbered assignments; each number is a chapter of the toc."""
+    assert {2, 9, 10} <= set(ASSIGNMENTS)
+    assert set(ASSIGNMENTS) <= {n for n, _ in CHAPTERS}
 
 
 def test_the_toc_lists_the_chapters_and_the_glossary():
