@@ -191,3 +191,33 @@ def test_hooks_and_eval_sets_of_the_wrong_type_are_type_errors(kwargs, message):
 def test_adam_checks_its_settings(kwargs, message):
     with pytest.raises(ValueError, match=message):
         Adam(**kwargs)
+
+
+@pytest.mark.parametrize("p, error", [("half", ValueError), (0, ValueError), (1.5, ValueError),
+                                      (float("nan"), ValueError)])
+def test_a_reshuffle_probability_outside_0_1_is_refused(p, error):
+    from nnlego.epoch_data import reshuffle_each_epoch
+    with pytest.raises(error, match="p must be"):
+        reshuffle_each_epoch(4, rng=np.random.default_rng(0), p=p)
+
+
+def test_epoch_data_gives_each_epoch_its_own_images_and_leaves_the_batch_order_alone():
+    """The hook's images are what train() steps on; train()'s own rng order is unchanged."""
+    rng_data = np.random.default_rng(0)
+    X = rng_data.random((40, 16))
+    y = rng_data.integers(0, 3, 40)
+    seen = []
+
+    def hook(epoch, X_base, y_base):
+        seen.append(epoch)
+        return X_base[::-1].copy(), y_base[::-1].copy()
+
+    a = Network([16, 4, 3], "sigmoid", "quadratic", "scaled", rng=np.random.default_rng(1),
+                dtype=np.float64)
+    b = a.copy()
+    train(a, X, y, n_epochs=2, batch_size=8, lr=0.5, epoch_data=hook,
+          rng=np.random.default_rng(2))
+    train(b, X[::-1].copy(), y[::-1].copy(), n_epochs=2, batch_size=8, lr=0.5,
+          rng=np.random.default_rng(2))
+    assert seen == [1, 2]
+    assert all(np.array_equal(p, q) for p, q in zip(a.weights + a.biases, b.weights + b.biases))
