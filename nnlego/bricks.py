@@ -134,15 +134,15 @@ def driving_examples(W1, b1, X, k: int = 5) -> DrivingExamples:
     ``(n_samples, n_pixels)``, ``1 <= k <= n_samples``.
     """
     W1 = check_first_layer(W1, int(round(np.sqrt(np.shape(W1)[0]))))
-    b1, X = np.asarray(b1), np.asarray(X)
+    b1, X = check_real("b1", b1), check_real("X", X)
     if b1.shape != (W1.shape[1],):
         raise ValueError(f"b1 must have shape ({W1.shape[1]},), one bias per hidden neuron "
                          f"of W1, got {b1.shape}; pass net.biases[0]")
     if X.ndim != 2 or X.shape[1] != W1.shape[0]:
         raise ValueError(f"X must be (n_samples, {W1.shape[0]}), got shape {X.shape}; "
                          "flatten images with X.reshape(len(X), -1)")
-    if isinstance(k, bool) or not isinstance(k, Integral) or not 1 <= k <= len(X):
-        raise ValueError(f"k must be an integer from 1 to len(X) = {len(X)}, got {k!r}")
+    check_finite("X", X)
+    k = check_int("k", k, minimum=1, maximum=len(X), hint="at most one per input of X")
     Z = X @ W1 + b1                                     # (n_samples, n_hidden)
     most = np.argsort(-Z, axis=0, kind="stable")[:k].T  # (n_hidden, k)
     least = np.argsort(Z, axis=0, kind="stable")[:k].T
