@@ -57,10 +57,10 @@ def appendix_labels() -> set:
 def chapter_problems(text, number, labels) -> list:
     """What a chapter's source lacks of the course's framing (empty: nothing)."""
     problems = []
-    title = re.search(r"^# (.+)$", text, flags=re.M)
-    if not title or not title.group(1).startswith(f"{number}. "):
-        problems.append(f"title must start with '{number}. ', got "
-                        f"{title.group(1) if title else None!r}")
+    prose = re.sub(r"^```.*?^```", "", text, flags=re.S | re.M)     # no code cells' comments
+    titles = re.findall(r"^# (.+)$", prose, flags=re.M)
+    if len(titles) != 1 or not titles[0].startswith(f"{number}. "):
+        problems.append(f"needs one title, starting with '{number}. ', got {titles}")
     setup = re.search(r"```\{code-cell\} ipython3\n:tags: \[remove-cell\]\n.*?\n```\n", text,
                       flags=re.S)
     after = text[setup.end():] if setup else text
@@ -138,6 +138,7 @@ def test_the_checks_can_fail():
               "[nb](https://x/exercises/09_derangements/derangements.ipynb)\n")
     assert chapter_problems(framed, 9, {"ex-derangements"}) == []
     assert chapter_problems(framed.replace("9. Savant", "8. Savant"), 9, set()) != []
+    assert chapter_problems(framed.replace("## Body", "# 10. Other"), 9, {"ex-derangements"})
     terms = glossary_terms("```{glossary}\nReLU\n  max(0, z).\n\nsoftmax\n  e^z / sum.\n```")
     assert terms == {"relu", "softmax"}
     assert "adam" not in terms
