@@ -7,9 +7,11 @@ replaces itself with ``bwrap ... python -m nnlego.grading.kernel``. Inside, the 
 - read-only: ``/usr``, the Python installation and the venv, nnlego's own source folder, the data
   home, and the assignment's released files (``exercises/<assignment>``) when present;
 - read-write: its working folder (``autograded/<student>/<assignment>/``, nbgrader's choice), the
-  private folder of its connection file and sockets, and a private ``/tmp``;
-- nothing else: no ``solutions/``, no ``gradebook.db``, no other student's ``submitted/``, no
-  home folder, no network (``--unshare-net``: the kernel talks over Unix sockets, IPC transport).
+  private folder of its connection file and sockets, and a private scratch tmpfs (``HOME``,
+  ``TMPDIR``); ``/tmp`` is an empty read-only tmpfs (a course under /tmp stays out of reach);
+- nothing else, the rest of the tree read-only: no ``solutions/``, no ``gradebook.db``, no
+  other student's ``submitted/``, no home folder, no network (``--unshare-net``: the kernel
+  talks to nbgrader over Unix sockets, the IPC transport).
 
 Limits (``resource.setrlimit``, inherited through bwrap): address space ``NNLEGO_GRADER_MEMORY``
 (default 4 GiB), CPU time ``NNLEGO_GRADER_CPU`` (default 900 s per notebook), files of at most
@@ -26,6 +28,7 @@ import sys
 from pathlib import Path
 
 KERNEL_NAME = "nnlego-sandbox"
+SCRATCH = "/nnlego-scratch"          # the kernel's private writable tmpfs (HOME, TMPDIR)
 COURSE_MARKERS = ("solutions", "gradebook.db", "submitted", "nbgrader_config.py")
 PASS_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "LANG", "LC_ALL")
 
@@ -84,18 +87,19 @@ def bwrap_command(connection_file: str, workdir: Path, key_fd: int | None) -> li
     command = ["bwrap", "--die-with-parent", "--unshare-all", "--cap-drop", "ALL",
                "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib",
                "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
-               "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
-    for name in ("ld.so.cache", "localtime", "passwd", "group"):
+               "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", SCRATCH]
+    for name in ("ld.so.cache", "localtime", "passwd", "group", "fonts"):
         command += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
     for path in dict.fromkeys(_read_only_paths(workdir)):
         command += ["--ro-bind", str(path), str(path)]
     private = str(Path(connection_file).resolve().parent)
     command += ["--bind", str(workdir), str(workdir), "--bind", private, private,
+                "--remount-ro", "/", "--remount-ro", "/tmp",   # (its binds stay writable)
                 "--chdir", str(workdir), "--clearenv"]
-    env = {"PATH": f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin", "HOME": "/tmp",
-           "MPLCONFIGDIR": "/tmp/matplotlib", "IPYTHONDIR": "/tmp/ipython",
-           "JUPYTER_RUNTIME_DIR": "/tmp/jupyter", "PYTHONDONTWRITEBYTECODE": "1",
-           "MPLBACKEND": "agg"}
+    env = {"PATH": f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin", "HOME": SCRATCH,
+           "TMPDIR": SCRATCH, "MPLCONFIGDIR": f"{SCRATCH}/matplotlib",
+           "IPYTHONDIR": f"{SCRATCH}/ipython", "JUPYTER_RUNTIME_DIR": f"{SCRATCH}/jupyter",
+           "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "agg"}
     from nnlego.datasets import data_home
     env["NNLEGO_DATA"] = str(data_home())
     env.update({name: os.environ[name] for name in PASS_ENV if name in os.environ})
