@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 DATA_STAMP := $(VENV)/.data-stamp
 
-.PHONY: help install data results browser mathjax test lint book book-ci book-check pdf publish bench exercises grade feedback grades clean
+.PHONY: help install data results browser mathjax sandbox test lint book book-ci book-check pdf publish bench exercises grade feedback grades clean
 
 help:
 	@echo "make book    build the Jupyter Book into _build/html (sets up .venv and the data)"
@@ -19,7 +19,8 @@ help:
 	@echo "make publish push _build/html to the gh-pages branch (GitHub Pages; Colab opens its notebooks)"
 	@echo "make bench   the speed benchmarks (installs the CPU build of PyTorch into .venv)"
 	@echo "make exercises  regenerate exercises/ from solutions/ with nbgrader"
-	@echo "make grade / feedback / grades  autograde submitted/, write feedback/, export grades.csv"
+	@echo "make grade / feedback / grades  autograde submitted/ (in the sandbox), feedback/, grades.csv"
+	@echo "make sandbox  bubblewrap (apt) and the sandboxed grading kernel nnlego-sandbox"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +37,7 @@ data: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check nnlego tests benchmarks
 
-test: lint data
+test: lint data sandbox
 	$(VENV)/bin/pytest -q
 
 # Every trained network of both articles, in the results cache ($$NNLEGO_RESULTS, else the user
@@ -108,20 +109,32 @@ A ?= $(ASSIGNMENTS)
 exercises: $(STAMP)
 	@for a in $(ASSIGNMENTS); do $(NBGRADER) generate_assignment $$a --force || exit 1; done
 
+# Debian's bubblewrap and the grading kernel spec nnlego-sandbox in the venv: every submission
+# runs in it (nbgrader_config.py; nnlego/grading/sandbox.py says what it can see).
+sandbox: $(STAMP)
+	@if ! command -v bwrap >/dev/null; then \
+	  sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  echo "installing Debian's bubblewrap (apt-get)"; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq bubblewrap; \
+	fi
+	@$(PY) -m nnlego.grading install-kernel
+
 # Autograde every submission in submitted/<student>/<assignment>/ (students unknown to the
-# gradebook are added), regrading those already graded.
-grade: $(STAMP)
-	@for a in $(A); do if ls -d submitted/*/$$a >/dev/null 2>&1; then \
-	  $(NBGRADER) autograde $$a --create --force || exit 1; fi; done
+# gradebook are added), regrading those already graded, in the sandbox. A submission that
+# fails costs only its own notebook: the others are all graded, then the failures are listed.
+grade: sandbox
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -m nnlego.grading grade $(A)
 
 # feedback/<student>/<assignment>/*.html, hidden tests cleared (nbgrader_config.py)
 feedback: $(STAMP)
-	@for a in $(A); do if ls -d autograded/*/$$a >/dev/null 2>&1; then \
-	  $(NBGRADER) generate_feedback $$a --force || exit 1; fi; done
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -m nnlego.grading feedback $(A)
 
-# grades.csv: one row per student and assignment (manual grades included once entered)
+# grades.csv: one row per student and assignment (manual grades included once entered), and
+# review.csv: every piece the grader flagged for manual review, and why
 grades: $(STAMP)
 	$(NBGRADER) export --to grades.csv
+	$(PY) -m nnlego.grading review
 
 clean:
 	rm -rf _build .pytest_cache
