@@ -63,6 +63,13 @@ def snapshot_steps(n_epochs: int, steps_per_epoch: int, n_early: int = N_EARLY) 
     return np.unique(np.concatenate([[0], np.round(early), ends]).astype(np.int64))
 
 
+def weight_change(snaps: Snapshots) -> np.ndarray:
+    """``(n_snapshots, n_hidden)``: how far each hidden neuron's weights are from where they
+    started, relative to their starting length, ``|W1[t][:, j] - W1[0][:, j]| / |W1[0][:, j]|``."""
+    W1 = np.asarray(snaps.W1, dtype=np.float64)            # (n_snapshots, n_in, n_hidden)
+    return np.linalg.norm(W1 - W1[0], axis=1) / np.linalg.norm(W1[0], axis=0)
+
+
 def steps_per_epoch(settings, seed: int = 0) -> int:
     """Optimizer steps per epoch of ``settings``: ceil(n_train / batch_size)."""
     n = len(experiments.training_setup(settings, seed).X)

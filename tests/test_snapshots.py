@@ -129,3 +129,10 @@ def test_a_recording_that_differs_from_the_cached_net_is_refused(cache, monkeypa
     with pytest.raises(RuntimeError, match="did not reproduce the cached network"):
         sn.load_snapshots(SMALL, 0, cache=cache)
     assert not sn.snapshot_path(SMALL, 0, cache=cache).exists()
+
+
+def test_weight_change_by_hand():
+    """Neuron 0 moves by (3, 4) from (3, 4): change 1; neuron 1 does not move: 0."""
+    W1 = np.array([[[3.0, 1.0], [4.0, 0.0]], [[6.0, 1.0], [8.0, 0.0]]])   # (2 snapshots, 2, 2)
+    snaps = sn.Snapshots(np.array([0, 5]), 5, W1)
+    assert np.allclose(sn.weight_change(snaps), [[0.0, 0.0], [1.0, 0.0]])
