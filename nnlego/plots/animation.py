@@ -93,8 +93,9 @@ def animate_correlation_map(maps, snapshots, grid=4, *, interval=700, dpi=70) ->
                          "steps; compute one map per snapshot")
     norm = fitted_norm(maps)
     ax = Figure(figsize=(4.2, 3.5), dpi=dpi, layout="constrained").subplots()
-    plot_correlation_map(maps[0], grid, ax=ax, vmin=norm.vmin, vmax=norm.vmax)
+    plot_correlation_map(maps[0], grid, ax=ax, vmin=norm.vmin, vmax=norm.vmax, colorbar=False)
     im = ax.images[0]
+    ax.figure.colorbar(im, ax=ax, shrink=0.85, label="mean r with neighbours")
     _freeze_layout(ax.figure)
 
     def draw(i):
