@@ -252,18 +252,24 @@ def _as_cache(cache):
     return cache if isinstance(cache, ResultsCache) else ResultsCache(cache)
 
 
-def _train(settings, seed, progress) -> Result:
-    """A freshly trained :class:`Result`: one :func:`train` call with the run's hook."""
+def _train(settings, seed, progress, on_step=None) -> Result:
+    """A freshly trained :class:`Result`: one :func:`train` call with the run's hook.
+
+    ``on_step(step, net)`` (for :mod:`nnlego.snapshots`) sees the initial network as step 0,
+    then :func:`train` calls it after every optimizer step; it must not change ``net``.
+    """
     setup = training_setup(settings, seed)
     start = time.perf_counter()
     with single_thread():
         net = Network(list(settings.sizes), list(settings.activations), settings.cost,
                       settings.init, rng=setup.streams["init"])
+        if on_step is not None:
+            on_step(0, net)
         history = train(net, setup.X, setup.y, n_epochs=settings.n_epochs,
                         batch_size=settings.batch_size, lr=settings.lr,
                         optimizer=settings.optimizer, l2=settings.l2,
                         eval_sets=setup.eval_sets, epoch_data=setup.epoch_data,
-                        callback=progress, rng=setup.streams["batches"])
+                        callback=progress, on_step=on_step, rng=setup.streams["batches"])
     metrics = history.last_eval_accuracy()
     metrics.update(train=history.train_accuracy[-1],
                    seconds=round(time.perf_counter() - start, 3))

@@ -20,9 +20,11 @@ import os
 import time
 from pathlib import Path
 
+from . import experiments
 from ._validation import check_choice, check_positive_int
 from .articles import ARTICLES
 from .runner import run_all
+from .snapshots import load_snapshots
 
 WHICH = ("wth", "savant", "all")
 
@@ -47,6 +49,7 @@ def reproduce(which="all", out="results", seeds=3, quick=False, workers=2, progr
     start = time.perf_counter()
     jobs = [(s, seed) for plan in planned.values() for s in plan.values() for seed in range(seeds)]
     results = run_all(jobs, workers=workers, cache=cache, progress=progress)
+    record_snapshots(planned, quick, cache)
     train_seconds = time.perf_counter() - start
     record = {"which": which, "seeds": list(range(seeds)), "quick": quick, "rows": [],
               "findings": [], "figures": []}
@@ -67,6 +70,16 @@ def reproduce(which="all", out="results", seeds=3, quick=False, workers=2, progr
     (out / "results.json").write_text(json.dumps(record, indent=1))
     (out / "results.md").write_text(results_markdown(record))
     return record
+
+
+def record_snapshots(planned, quick=False, cache=None):
+    """Seed 0's weight snapshots of each article's ``SNAPSHOT_RUNS`` (:mod:`nnlego.snapshots`):
+    recorded into the results cache if missing, so the book never trains (none without a cache)."""
+    if cache is False:
+        return
+    for name in planned:
+        for settings in ARTICLES[name].SNAPSHOT_RUNS:
+            load_snapshots(experiments.quick(settings) if quick else settings, 0, cache=cache)
 
 
 def load_results(out="results") -> dict:

@@ -48,6 +48,7 @@ FIXED = dataclasses.replace(ORIGINAL, name="savant_fixed", derange="fixed")
 MIXED = dataclasses.replace(ORIGINAL, name="savant_mixed", derange="mixed")
 PERMUTATIONS = dataclasses.replace(ORIGINAL, name="savant_permutations", derange="permutations")
 NAMED = {s.name: s for s in (ORIGINAL, ONCE, EACH_EPOCH, FIXED, MIXED, PERMUTATIONS)}
+SNAPSHOT_RUNS = (ONCE,)       # seed 0's weights while it trains (chapter 10; nnlego.snapshots)
 VARIANTS = ("once", "each_epoch")           # the article's shuffled network, read two ways
 # Every network trained on images in some order, for the augmentation question.
 TRAINED_ON = {"original": "original images", "once": "derangements (once)",

@@ -23,6 +23,12 @@ from ._style import (
     symmetric_norm,
     weight_cmap,
 )
+from .animation import (
+    animate_correlation_map,
+    animate_weight_images,
+    animation_html,
+    frame_title,
+)
 from .curves import plot_hidden_size_sweep, plot_training_curves
 from .explorer import plot_brick_explorer
 from .hierarchy import plot_template_matches, plot_two_hidden_layers
@@ -53,4 +59,6 @@ __all__ = [
     "plot_activation_use", "plot_digit_use", "plot_knockout_drops", "plot_matched_correlations",
     "plot_negative_drive", "plot_template_matches", "plot_top_vs_random", "plot_two_hidden_layers",
     "plot_brick_explorer",
+    # issue 14: training as an animation (nnlego.snapshots)
+    "animate_correlation_map", "animate_weight_images", "animation_html", "frame_title",
 ]
