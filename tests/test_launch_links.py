@@ -130,9 +130,6 @@ def test_a_markdown_chapter_is_no_launch_target():
     assert _check_exists(*_notebook_path(url, pub), _binder_pairs()) is not None
 
 
-@pytest.mark.xfail(reason="solutions/ and exercises/ still link the book by relative .md paths; "
-                          "their owner switches them to book_page_url() (issue 14)",
-                   strict=False)
 def test_exercises_link_the_book_by_its_published_url():
     """A downloaded exercise must reach its chapter: links to the book are published URLs."""
     pub = publication()
