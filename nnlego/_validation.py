@@ -186,3 +186,18 @@ def check_seed(seed, name: str = "seed") -> int:
     if isinstance(seed, bool) or not isinstance(seed, Integral) or seed < 0:
         raise ValueError(f"{name} must be an integer >= 0, got {seed!r}")
     return int(seed)
+
+
+def check_pixel_mask(mask, shape) -> np.ndarray:
+    """A boolean mask of ``shape`` (None: every pixel) that selects at least 2 pixels; a mask of
+    the same size in another shape (flat or 28 x 28) is reshaped."""
+    if mask is None:
+        return np.ones(shape, dtype=bool)
+    mask = np.asarray(mask)
+    if mask.dtype != bool or mask.size != int(np.prod(shape)):
+        raise ValueError(f"mask must be a boolean array of shape {shape} (True = pixel "
+                         f"counted), got shape {mask.shape} and dtype {mask.dtype}; use "
+                         "nnlego.smoothness.ink_mask(X_train)")
+    if mask.sum() < 2:
+        raise ValueError(f"mask selects {mask.sum()} pixel(s); a correlation needs at least 2")
+    return mask.reshape(shape)

@@ -30,7 +30,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from ._validation import check_rng
+from ._validation import check_pixel_mask, check_rng
 
 
 class Matching(NamedTuple):
@@ -69,7 +69,7 @@ def match_neurons(W1_a, W1_b, *, mask=None, sign_invariant: bool = False) -> Mat
     symmetry of the same function. ``correlations`` stay signed either way.
     """
     W1_a, W1_b = _check_pair(W1_a, W1_b)
-    keep = _check_pixel_mask(mask, W1_a.shape[0])
+    keep = check_pixel_mask(mask, (W1_a.shape[0],))
     corr = _standardize_columns(W1_a[keep]).T @ _standardize_columns(W1_b[keep]) / keep.sum()
     gain = np.nan_to_num(np.abs(corr) if sign_invariant else corr, nan=0.0)
     rows, perm = linear_sum_assignment(gain, maximize=True)   # rows == arange(n)
@@ -86,7 +86,7 @@ def shuffle_pixels(W1, *, rng, mask=None) -> np.ndarray:
     rng = check_rng(rng)
     W1 = np.asarray(W1)
     _check_pair(W1, W1)
-    keep = np.flatnonzero(_check_pixel_mask(mask, W1.shape[0]))
+    keep = np.flatnonzero(check_pixel_mask(mask, (W1.shape[0],)))
     shuffled = W1.copy()
     shuffled[keep] = W1[rng.permutation(keep)]
     return shuffled
@@ -111,20 +111,6 @@ def _check_pair(W1_a, W1_b):
         raise ValueError(f"W1_a {W1_a.shape} and W1_b {W1_b.shape} must have the same shape: "
                          "match networks of the same architecture")
     return W1_a, W1_b
-
-
-def _check_pixel_mask(mask, n_inputs):
-    if mask is None:
-        return np.ones(n_inputs, dtype=bool)
-    mask = np.asarray(mask)
-    if mask.dtype != bool or mask.size != n_inputs:
-        raise ValueError(f"mask must be a boolean array of {n_inputs} pixels ((n_inputs,) or "
-                         f"(side, side)), got shape {mask.shape} and dtype {mask.dtype}; use "
-                         "smoothness.ink_mask(X_train)")
-    mask = mask.ravel()
-    if mask.sum() < 2:
-        raise ValueError(f"mask selects {mask.sum()} pixel(s); a correlation needs at least 2")
-    return mask
 
 
 def _check_permutation(perm, n):

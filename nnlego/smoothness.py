@@ -29,6 +29,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._validation import check_pixel_mask
 from .bricks import check_first_layer, check_second_layer
 
 BAR_WIDTH = 1.5  # pixels: the Gaussian width of a bar, the tanh width of an edge, a ring's width
@@ -90,7 +91,7 @@ def spatial_smoothness(images, mask=None) -> np.ndarray:
     about 1 for a smooth image, about 0 for white noise, NaN for an image constant on the mask.
     """
     images = _check_images(images)
-    mask = _check_mask(mask, images.shape[1:])
+    mask = check_pixel_mask(mask, images.shape[1:])
     right = mask[:, :-1] & mask[:, 1:]           # (side, side - 1) pairs (r, c)-(r, c+1)
     down = mask[:-1, :] & mask[1:, :]            # (side - 1, side) pairs (r, c)-(r+1, c)
     if right.sum() + down.sum() == 0:
@@ -114,7 +115,7 @@ def template_match(images, templates, mask=None) -> TemplateMatch:
     if bank.shape[1:] != images.shape[1:]:
         raise ValueError(f"templates are {bank.shape[1:]} but images are {images.shape[1:]}; "
                          f"make them with side={images.shape[1]}")
-    mask = _check_mask(mask, images.shape[1:])
+    mask = check_pixel_mask(mask, images.shape[1:])
     corr = _standardize(images[:, mask]) @ _standardize(bank[:, mask]).T / mask.sum()
     index = np.argmax(np.nan_to_num(np.abs(corr), nan=-1.0), axis=1)
     r = corr[np.arange(len(images)), index]
@@ -199,16 +200,3 @@ def _check_images(images, name="images"):
                          f"{images.shape} and dtype {images.dtype}; use hidden_images(W1) for "
                          "a weight matrix and image[None] for one image")
     return images
-
-
-def _check_mask(mask, shape):
-    if mask is None:
-        return np.ones(shape, dtype=bool)
-    mask = np.asarray(mask)
-    if mask.dtype != bool or mask.shape != shape:
-        raise ValueError(f"mask must be a boolean array of shape {shape} (True = pixel "
-                         f"counted), got shape {mask.shape} and dtype {mask.dtype}; "
-                         "use ink_mask(X_train)")
-    if mask.sum() < 2:
-        raise ValueError(f"mask selects {mask.sum()} pixel(s); a correlation needs at least 2")
-    return mask

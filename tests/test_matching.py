@@ -112,7 +112,7 @@ def test_shuffle_pixels_keeps_values_and_breaks_correspondence():
         (lambda n: match_neurons(n.weights[0], n.weights[1]), "same shape"),
         (lambda n: match_neurons(n.weights[0][0], n.weights[0][0]), "n_inputs, n_hidden"),
         (lambda n: match_neurons(n.weights[0], n.weights[0], mask=np.ones(10, bool)),
-         "784 pixels"),
+         r"shape \(784,\)"),
         (lambda n: shuffle_pixels(n.weights[0], rng=np.random.default_rng(0),
                                   mask=np.ones((28, 28))), "boolean"),
     ],
