@@ -57,7 +57,7 @@ def reproduce(which="all", out="results", seeds=3, quick=False, workers=2, progr
         module = ARTICLES[name]
         runs = {key: [results[s, seed] for seed in range(seeds)] for key, s in plan.items()}
         record[name] = module.summary(runs)
-        record["rows"] += module.rows(runs)
+        record["rows"] += module.rows(runs, record[name])
         record["findings"] += module.findings(runs)
         for file_name, fig in module.figures(runs).items():
             fig.savefig(out / file_name, dpi=110)

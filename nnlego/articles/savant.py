@@ -144,8 +144,10 @@ def summary(runs) -> dict:
             "fixed": accuracies(runs, "fixed", "test_fixed")}
 
 
-def rows(runs) -> list:
-    """The article's rows of ``results.md``."""
+def rows(runs, summary_=None) -> list:
+    """The article's rows of ``results.md`` (``summary_``: :func:`summary` of ``runs``, if the
+    caller has it already; its grid scores are not computed twice)."""
+    s = summary(runs) if summary_ is None else summary_
     out = [row("savant 4", "784-128-10 on original images, tested on original",
                ARTICLE_MATRIX["original", "original"], accuracies(runs, "original")),
            row("savant 5", "original net, tested on shuffled images",
@@ -156,25 +158,25 @@ def rows(runs) -> list:
             out.append(row("savant 5", f"trained {TRAINED_ON[variant]}, tested on {data}",
                            ARTICLE_MATRIX["shuffled", data],
                            accuracies(runs, variant, EVAL_SET[data])))
-        near = nearest_epoch(runs, variant)
+        near = s["nearest_epoch"][variant]
         for data in ("shuffled", "original"):
             out.append(row("savant 5", f"{variant}, after epoch {near['epoch']} of "
                            f"{near['n_epochs']}, tested on {data}",
                            ARTICLE_MATRIX["shuffled", data], near[data]["runs"],
                            "the epoch nearest to the article"))
     for key in ("original", *VARIANTS):
-        s = grid_scores(runs, key)
+        score = s["grid_scores"][key]
         out.append(row("savant 6", f"grid score (x100) of {key}", None,
-                       [100 * v for v in s["score"]],
-                       f"z {min(s['z']):.1f} to {max(s['z']):.1f}, largest p "
-                       f"{max(s['p_value']):.3g} (null: shifted grids)"))
-    for key, acc in augmentation(runs).items():
+                       [100 * v for v in score["score"]],
+                       f"z {min(score['z']):.1f} to {max(score['z']):.1f}, largest p "
+                       f"{max(score['p_value']):.3g} (null: shifted grids)"))
+    for key, acc in s["augmentation"].items():
         if key in ("mixed", "permutations"):
             for data in DATA:
                 out.append(row("savant 8", f"trained on {TRAINED_ON[key]}, tested on {data}",
                                None, acc[data]))
-    for g, by in grids(runs).items():
-        if g != 4:
+    for g, by in s["grids"].items():
+        if g != "4":
             out.append(row("savant 7", f"grid {g}x{g}, trained shuffled once, tested on "
                            "shuffled", None, by["shuffled"]))
     out.append(row("savant 7", "one fixed derangement for all images, tested under it", None,

@@ -119,8 +119,10 @@ def summary(runs) -> dict:
             "cleanliness": wth_bricks.cleanliness(runs, ONE_CHANGE)}
 
 
-def rows(runs) -> list:
-    """The article's rows of ``results.md``."""
+def rows(runs, summary_=None) -> list:
+    """The article's rows of ``results.md`` (``summary_``: :func:`summary` of ``runs``, if the
+    caller has it already; its analyses are not computed twice)."""
+    summary_ = summary(runs) if summary_ is None else summary_
     sweeps = sweep(runs)
     out = [row("wth 1", "784-30-10, network.py (quadratic, N(0,1), lr 3)", NIELSEN_30,
                sweeps["network.py"][30], "Nielsen's book, not the article")]
@@ -130,12 +132,12 @@ def rows(runs) -> list:
             for label, accs in one_change(runs).items()]
     out.append(row("wth 1", "784-16-16-10 (3blue1brown's), network.py's recipe", None,
                    accuracies(runs, "3b1b")))
-    return out + _argument_rows(runs)
+    return out + _argument_rows(summary_)
 
 
-def _argument_rows(runs) -> list:
-    """The rows that test the article's argument (chapters 5, 6, 8): not accuracies."""
-    h, use = wth_bricks.hierarchy(runs), wth_bricks.partial_use(runs)
+def _argument_rows(s) -> list:
+    """The rows that test the article's argument (chapters 5, 6, 8), from :func:`summary`."""
+    h, use = s["hierarchy"], s["partial_use"]
     out = [row("wth 4", "3b1b first layer: smoothness inside the ink, trained", None,
                h["trained"], f"untrained {np.mean(h['untrained']):.3f}, edge/loop templates "
                f"{h['templates']:.3f}"),
@@ -145,22 +147,22 @@ def _argument_rows(runs) -> list:
                [100 * v for v in use["between"]]),
            row("wth 5", "784-30-10: % of (neuron, digit) pairs on for 10-90% of the digit's "
                "images", None, [100 * v for v in use["digit_cells_between"]])]
-    knock = wth_bricks.knockouts(runs)
+    knock = s["knockouts"]
     for d in BRICK_DIGITS:
         by = knock[str(d)]
         out.append(row("wth 5", f"digit {d}: recall drop (points) with its top-3 blue bricks "
                        "out", None, [100 * v for v in by["top3"]],
                        f"3 random neurons out: {100 * np.mean(by['random_mean']):.1f} points"))
-    drive = wth_bricks.negative_drive_table(runs)
+    drive = s["negative_drive"]
     out.append(row("wth 5", "digit 8: % of its output's drive from negative terms", None,
                    [100 * seed[8] for seed in drive["per_seed"]],
                    f"rank of 8 among the digits per seed: {drive['rank_of_8']}"))
-    matched = wth_bricks.seed_matching(runs)
+    matched = s["seed_matching"]
     if matched["trained"]:
         out.append(row("wth 5", "matched r of hidden neurons between seeds, trained", None,
                        matched["trained"], f"untrained {np.mean(matched['untrained']):.3f}, "
                        f"pixels shuffled {np.mean(matched['pixels_shuffled']):.3f}"))
-    for label, c in wth_bricks.cleanliness(runs, ONE_CHANGE).items():
+    for label, c in s["cleanliness"].items():
         out.append(row("wth 6", f"1000 x mean |w| at never-inked pixels, {label}", None,
                        [1000 * w for w in c["blank_weight"]["runs"]],
                        f"smoothness {c['smoothness']['mean']:.3f}"))
