@@ -8,16 +8,19 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 DATA_STAMP := $(VENV)/.data-stamp
 
-.PHONY: help install data results browser test lint book book-ci book-check bench exercises grade feedback grades clean
+.PHONY: help install data results browser mathjax sandbox test lint book book-ci book-check pdf publish bench exercises grade feedback grades clean
 
 help:
 	@echo "make book    build the Jupyter Book into _build/html (sets up .venv and the data)"
 	@echo "make test    lint + the whole test suite (sets up .venv and the data)"
 	@echo "make results reproduce both articles into the results cache and _build/results/"
-	@echo "make book-check  check the built book in headless Chromium (images, links, buttons)"
+	@echo "make book-check  check the built book in headless Chromium (figures, maths offline, links, buttons, PDF)"
+	@echo "make pdf     the whole book as one PDF, _build/html/nnlego.pdf (after make book)"
+	@echo "make publish push _build/html to the gh-pages branch (GitHub Pages; Colab opens its notebooks)"
 	@echo "make bench   the speed benchmarks (installs the CPU build of PyTorch into .venv)"
 	@echo "make exercises  regenerate exercises/ from solutions/ with nbgrader"
-	@echo "make grade / feedback / grades  autograde submitted/, write feedback/, export grades.csv"
+	@echo "make grade / feedback / grades  autograde submitted/ (in the sandbox), feedback/, grades.csv"
+	@echo "make sandbox  bubblewrap (apt) and the sandboxed grading kernel nnlego-sandbox"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +37,7 @@ data: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check nnlego tests benchmarks
 
-test: lint data
+test: lint data sandbox
 	$(VENV)/bin/pytest -q
 
 # Every trained network of both articles, in the results cache ($$NNLEGO_RESULTS, else the user
@@ -43,30 +46,52 @@ test: lint data
 results: data
 	$(PY) -m nnlego reproduce all --seeds 3 --workers 2 --out _build/results
 
+# MathJax served by the book itself (no CDN): npm's mathjax package, pinned and checked, into
+# _build/vendor/mathjax (scripts/get_mathjax.sh); _config.yml's mathjax_path points there.
+mathjax:
+	@bash scripts/get_mathjax.sh _build/vendor/mathjax
+
 # A quick, incremental build that reuses cached notebook outputs and trained results.
-book: results
+book: results mathjax
 	$(VENV)/bin/jupyter-book build .
 	@echo "open _build/html/index.html"
 
-# What CI runs: a clean build where every warning is an error and every cell must succeed,
-# then the built pages checked in headless Chromium (screenshots in _build/screenshots/).
+# What CI runs: a clean build where every warning is an error and every cell must succeed, the
+# PDF, then the built pages checked in headless Chromium (screenshots in _build/screenshots/).
 book-ci: data
 	rm -rf _build
-	$(MAKE) results
+	$(MAKE) results mathjax
 	$(VENV)/bin/jupyter-book build --all -W --keep-going .
+	$(MAKE) pdf
 	$(MAKE) book-check
 
-# The browser test of an existing build; fails (rather than skips) when there is no build.
-book-check: $(STAMP) browser
-	NNLEGO_REQUIRE_BOOK=1 $(VENV)/bin/pytest -q -m browser tests/test_book_browser.py
+# The whole book as one PDF with figures and typeset maths: a single-page HTML build (the
+# executed notebooks come from the build's cache) printed by headless Chromium, offline, into
+# _build/html/nnlego.pdf, which every page's download menu links. Run after `make book`.
+pdf: $(STAMP) browser mathjax
+	$(VENV)/bin/jupyter-book build --builder singlehtml -W --keep-going .
+	$(PY) scripts/book_pdf.py _build/singlehtml _build/html/nnlego.pdf
 
-# Debian's Chromium and ChromeDriver for the browser test (apt; sudo when not root).
+# The checks of an existing build (tests/book/); they fail (rather than skip) when there is no
+# build, no Chromium or no PDF.
+book-check: $(STAMP) browser
+	NNLEGO_REQUIRE_BOOK=1 $(VENV)/bin/pytest -q -m browser tests/book
+
+# Publish the built book (after `make book-ci`) to the gh-pages branch, which GitHub Pages
+# serves at html.baseurl; the chapters' Colab buttons open its _sources/book/*.ipynb.
+publish: $(STAMP)
+	$(VENV)/bin/ghp-import --no-jekyll --push --force _build/html
+
+# Debian's Chromium and ChromeDriver for the browser checks, poppler-utils for the PDF's
+# (apt; sudo when not root).
 browser:
-	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
+	    || ! command -v pdftoppm >/dev/null; then \
 	  sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
-	  echo "installing Debian's chromium and chromium-driver (apt-get)"; \
+	  echo "installing Debian's chromium, chromium-driver and poppler-utils (apt-get)"; \
 	  $$sudo apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium chromium-driver; \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium chromium-driver \
+	    poppler-utils; \
 	fi
 
 bench: $(STAMP)
@@ -84,14 +109,26 @@ A ?= $(ASSIGNMENTS)
 exercises: $(STAMP)
 	@for a in $(ASSIGNMENTS); do $(NBGRADER) generate_assignment $$a --force || exit 1; done
 
+# Debian's bubblewrap and the grading kernel spec nnlego-sandbox in the venv: every submission
+# runs in it (nbgrader_config.py; nnlego/grading/sandbox.py says what it can see).
+sandbox: $(STAMP)
+	@if ! command -v bwrap >/dev/null; then \
+	  sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  echo "installing Debian's bubblewrap (apt-get)"; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq bubblewrap; \
+	fi
+	@$(PY) -m nnlego.grading install-kernel
+
 # Autograde every submission in submitted/<student>/<assignment>/ that the gradebook lacks, in
-# parallel (one task per student and assignment, one worker per core; `nnlego grade --help`):
-# a progress bar, then a summary per assignment and the log of each failure. A failing
-# submission costs only itself. `make grade FORCE=1` regrades everything, `W=4` sets the workers.
+# parallel (one task per student and assignment, one worker per core; `nnlego grade --help`),
+# each in the sandbox: a progress bar, then a summary per assignment and the log of each failure.
+# A failing submission costs only itself. `make grade FORCE=1` regrades everything, `W=4` sets
+# the workers.
 GRADE_OPTS = $(if $(filter-out $(ASSIGNMENTS),$(A))$(filter-out $(A),$(ASSIGNMENTS)),\
   $(foreach a,$(A),--assignment $(a))) $(if $(FORCE),--force) $(if $(W),--workers $(W))
 NNLEGO_GRADE := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/nnlego grade
-grade: $(STAMP)
+grade: sandbox
 	$(NNLEGO_GRADE) $(GRADE_OPTS)
 
 # feedback/<student>/<assignment>/*.html for every graded submission, in parallel (hidden tests
@@ -99,9 +136,11 @@ grade: $(STAMP)
 feedback: $(STAMP)
 	$(NNLEGO_GRADE) --feedback $(GRADE_OPTS)
 
-# grades.csv: one row per student and assignment (manual grades included once entered)
+# grades.csv: one row per student and assignment (manual grades included once entered), and
+# review.csv: every piece the grader flagged for manual review, and why
 grades: $(STAMP)
 	$(NBGRADER) export --to grades.csv
+	$(PY) -m nnlego.grading review
 
 clean:
 	rm -rf _build .pytest_cache

@@ -7,9 +7,18 @@ Instructors' guide: README.md ("For instructors") and book/appendix_b_instructor
 
 import re
 
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    ClearHiddenTests,
+    GetGrades,
+    IgnorePattern,
+    LimitOutput,
+)
 from traitlets import List
+
+from nnlego.grading.execute import ProtectedExecute, ScoreByTokens
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 
@@ -20,6 +29,14 @@ c.CourseDirectory.release_directory = "exercises"
 # A cell that runs longer than this (an endless loop, say) is interrupted, scores 0, and grading
 # goes on with the next cell. The slowest cell (training on 3,000 MNIST digits) takes ~5 s.
 c.Execute.timeout = 60
+
+# Grading (book/appendix_b_instructors.md, "Grading that cannot be fooled"): every submission runs
+# in the sandboxed kernel `nnlego-sandbox` (make sandbox), and a test cell scores only when the
+# grader's token shows that every statement in it ran (nnlego.grading.execute).
+c.Execute.kernel_name = "nnlego-sandbox"
+c.Autograde.autograde_preprocessors = [ProtectedExecute, IgnorePattern, ClearMetadataPreprocessor,
+                                       LimitOutput, ScoreByTokens, AssignLatePenalties,
+                                       CheckCellMetadata]
 
 # A deleted graded cell is not put back: it scores 0 (an edited locked cell is always restored).
 c.OverwriteCells.add_missing_cells = False

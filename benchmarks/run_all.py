@@ -45,8 +45,10 @@ from nnlego.costs import one_hot
 from nnlego.optimizers import make_optimizer
 
 HERE = Path(__file__).resolve().parent
+# Today's goals (issue 11): ahead of PyTorch-CPU at both setups (the best of its thread counts,
+# measured in the same run), at least 8x Nielsen's per-example loop, at most 2x the floor.
 TARGETS = {  # (contender, setup) -> target on nnlego's speed-up, or on nnlego / floor
-    "torch": {"A": 6.0, "B": 1.5},
+    "torch": {"A": 1.0, "B": 1.0},
     "loop": {"A": 8.0, "B": 8.0},
     "floor": {"A": 2.0, "B": 2.0},
 }
@@ -241,7 +243,7 @@ def ratio_lines(setup, times):
         target = TARGETS["torch"][setup.key]
         lines.append((f"nnlego vs torch (best of 1/2 threads: {fastest[len('PyTorch loop, '):]}), "
                       f"batch {setup.batch_size}: {ratio:.1f}x faster (median {typical:.1f}x) "
-                      f"(target >= {target:g}x)", ratio >= target))
+                      f"(target: ahead, > {target:g}x)", ratio > target))
     for name in (name for name in times if name.startswith("per-example")):
         ratio, typical = speedup(name)
         target = TARGETS["loop"][setup.key]

@@ -18,22 +18,24 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnlego import Network
+from nnlego.articles import savant, wth
+from nnlego.experiments import Settings
 
 
 @dataclass(frozen=True)
 class Setup:
-    """One network, optimizer and epoch to time."""
+    """One network, optimizer and epoch to time: an article's Settings and a sample count."""
 
     key: str
     title: str
-    sizes: tuple
-    activations: tuple
-    cost: str
-    init: str
-    optimizer: str
-    lr: float
-    batch_size: int
+    settings: Settings
     n_samples: int
+
+    def __getattr__(self, name):
+        # sizes, activations, cost, init, optimizer, lr, batch_size: the article's own settings
+        if name.startswith("__") or name == "settings":
+            raise AttributeError(name)
+        return getattr(self.settings, name)
 
     @property
     def n_steps(self):
@@ -43,12 +45,9 @@ class Setup:
 
 SETUPS = {
     "A": Setup("A", "article 1: 784-30-10 sigmoid, quadratic cost, SGD lr=3, batch 10, "
-                    "50,000 samples",
-               (784, 30, 10), ("sigmoid", "sigmoid"), "quadratic", "large", "sgd", 3.0, 10, 50_000),
+                    "50,000 samples", wth.NETWORK, 50_000),
     "B": Setup("B", "article 2: 784-128-10 relu/softmax, cross-entropy, Adam, batch 32, "
-                    "60,000 samples",
-               (784, 128, 10), ("relu", "softmax"), "categorical_cross_entropy", "glorot_uniform",
-               "adam", 1e-3, 32, 60_000),
+                    "60,000 samples", savant.ORIGINAL, 60_000),
 }
 
 

@@ -57,11 +57,6 @@ def identity(Z):
     return Z
 
 
-def identity_prime(Z):
-    """1 everywhere."""
-    return np.ones_like(Z)
-
-
 def softmax(Z):
     """Row-wise exp(z_j) / sum_k exp(z_k), shifted by the row maximum so it never overflows."""
     E = np.exp(Z - Z.max(axis=1, keepdims=True))

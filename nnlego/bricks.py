@@ -19,10 +19,11 @@ Book: chapter 5, "Lego bricks".
 
 from __future__ import annotations
 
-from numbers import Integral
 from typing import NamedTuple
 
 import numpy as np
+
+from ._validation import WEIGHTS_CAUSE, check_finite, check_int, check_positive_int, check_real
 
 MAX_ASPECT = 3  # widest rows x cols grid (cols / rows) chosen before padding to a near-square one
 
@@ -69,6 +70,7 @@ def brick_grid_shape(n_hidden: int) -> tuple[int, int]:
     that is wider than ``MAX_ASPECT`` (a prime such as 31 -> 1 x 31), a padded near-square grid
     instead (31 -> 6 x 6 with 5 empty cells).
     """
+    n_hidden = check_positive_int("n_hidden", n_hidden)
     rows = max(r for r in range(1, int(np.sqrt(n_hidden)) + 1) if n_hidden % r == 0)
     if n_hidden // rows <= MAX_ASPECT * rows:
         return rows, n_hidden // rows
@@ -86,11 +88,8 @@ def top_bricks(W2, digit: int, k: int = 3) -> TopBricks:
     W2 = check_second_layer(W2)
     digit = _check_digit(digit, W2.shape[1])
     n_hidden = W2.shape[0]
-    if isinstance(k, bool) or not isinstance(k, Integral) or not 1 <= k <= n_hidden:
-        raise ValueError(
-            f"k must be an integer from 1 to the hidden layer's size {n_hidden}, "
-            f"got {k!r}; ask for at most {n_hidden} bricks"
-        )
+    k = check_int("k", k, minimum=1, maximum=n_hidden,
+                  hint=f"ask for at most {n_hidden} bricks (the hidden layer's size)")
     w = W2[:, digit]
     blue = np.argsort(-w, kind="stable")[:k]
     red = np.argsort(w, kind="stable")[:k]
@@ -110,28 +109,73 @@ def assembled_brick(W1, W2, digit: int, side: int = 28) -> np.ndarray:
     return (W1 @ W2[:, digit]).reshape(side, side)
 
 
+class DrivingExamples(NamedTuple):
+    """Per hidden neuron, the inputs that drive it most and least.
+
+    ``most_idx``/``most_z``: ``(n_hidden, k)`` row indices into ``X`` and their weighted inputs
+    ``z``, largest first; ``least_idx``/``least_z``: the same for the smallest ``z``, smallest
+    first. Ties go to the lower index.
+    """
+
+    most_idx: np.ndarray
+    most_z: np.ndarray
+    least_idx: np.ndarray
+    least_z: np.ndarray
+
+
+def driving_examples(W1, b1, X, k: int = 5) -> DrivingExamples:
+    """The k inputs of ``X`` that drive each hidden neuron most and least (a brick explorer).
+
+    ``z = X @ W1 + b1`` is every input's weighted input to every hidden neuron,
+    ``(n_samples, n_hidden)``. A sigmoid (or ReLU) is monotonic, so ranking the inputs by ``z``
+    ranks them by the neuron's activation too: the most-driving inputs show what a brick
+    responds to, the least-driving ones what silences it (the "dataset examples" view of
+    feature visualisation). ``W1`` ``(n_pixels, n_hidden)``, ``b1`` ``(n_hidden,)``, ``X``
+    ``(n_samples, n_pixels)``, ``1 <= k <= n_samples``.
+    """
+    W1 = check_first_layer(W1, int(round(np.sqrt(np.shape(W1)[0]))))
+    b1, X = check_real("b1", b1), check_real("X", X)
+    if b1.shape != (W1.shape[1],):
+        raise ValueError(f"b1 must have shape ({W1.shape[1]},), one bias per hidden neuron "
+                         f"of W1, got {b1.shape}; pass net.biases[0]")
+    if X.ndim != 2 or X.shape[1] != W1.shape[0]:
+        raise ValueError(f"X must be (n_samples, {W1.shape[0]}), got shape {X.shape}; "
+                         "flatten images with X.reshape(len(X), -1)")
+    check_finite("X", X)
+    k = check_int("k", k, minimum=1, maximum=len(X), hint="at most one per input of X")
+    Z = X @ W1 + b1                                     # (n_samples, n_hidden)
+    most = np.argsort(-Z, axis=0, kind="stable")[:k].T  # (n_hidden, k)
+    least = np.argsort(Z, axis=0, kind="stable")[:k].T
+    columns = np.arange(Z.shape[1])[:, None]
+    return DrivingExamples(most, Z[most, columns], least, Z[least, columns])
+
+
 # -- validation, shared with correlation.py -----------------------------------------------------
 def check_first_layer(W1, side: int = 28) -> np.ndarray:
     """A real ``(side * side, n_hidden)`` matrix, e.g. ``net.weights[0]`` of a 784-30-10 net."""
-    W1 = np.asarray(W1)
-    if W1.ndim != 2 or W1.shape[0] != side * side or W1.dtype.kind not in "fiu":
+    side = check_positive_int("side", side)
+    W1 = check_real("W1", W1)
+    if W1.ndim != 2 or W1.shape[0] != side * side or W1.shape[1] == 0:
         raise ValueError(
             f"W1 must be the first layer's real weight matrix of shape "
             f"({side * side}, n_hidden) for {side} x {side} images, got shape "
             f"{W1.shape} and dtype {W1.dtype}; pass net.weights[0] (not its "
             "transpose)"
         )
-    return W1
+    return check_finite("W1", W1, WEIGHTS_CAUSE, rows="rows (pixels)",
+                        columns="columns (hidden neurons)")
 
 
 def check_second_layer(W2, n_hidden: int | None = None) -> np.ndarray:
     """A real ``(n_hidden, n_out)`` matrix, e.g. ``net.weights[1]`` of a 784-30-10 net."""
-    W2 = np.asarray(W2)
-    if W2.ndim != 2 or W2.dtype.kind not in "fiu" or 0 in W2.shape:
+    W2 = check_real("W2", W2)
+    if W2.ndim != 2 or 0 in W2.shape:
         raise ValueError(
             f"W2 must be the second layer's real (n_hidden, n_out) weight matrix, "
             f"got shape {W2.shape} and dtype {W2.dtype}; pass net.weights[1]"
         )
+    check_finite("W2", W2, WEIGHTS_CAUSE, rows="rows (hidden neurons)",
+                 columns="columns (output neurons)")
     if n_hidden is not None and W2.shape[0] != n_hidden:
         raise ValueError(
             f"W2 has {W2.shape[0]} rows but W1 has {n_hidden} hidden neurons "
@@ -141,20 +185,16 @@ def check_second_layer(W2, n_hidden: int | None = None) -> np.ndarray:
 
 
 def _check_digit(digit, n_out):
-    if isinstance(digit, bool) or not isinstance(digit, Integral) or not 0 <= digit < n_out:
-        raise ValueError(
-            f"digit must be an output neuron index from 0 to {n_out - 1}, got {digit!r}"
-        )
-    return int(digit)
+    return check_int("digit", digit, minimum=0, maximum=n_out - 1,
+                     hint=f"pass an output neuron's index (the network has {n_out} outputs)")
 
 
 def _check_grid_shape(grid_shape, n_hidden):
     if grid_shape is None:
         return brick_grid_shape(n_hidden)
-    try:
-        rows, cols = (int(v) for v in grid_shape)
-    except (TypeError, ValueError):
-        raise ValueError(f"grid_shape must be a pair (rows, cols), got {grid_shape!r}") from None
+    if not (isinstance(grid_shape, (tuple, list, np.ndarray)) and len(grid_shape) == 2):
+        raise ValueError(f"grid_shape must be a pair of ints (rows, cols), got {grid_shape!r}")
+    rows, cols = (check_int("grid_shape's entries", v) for v in grid_shape)
     if rows < 1 or cols < 1 or rows * cols < n_hidden:
         raise ValueError(
             f"grid_shape {grid_shape!r} has {max(rows, 0) * max(cols, 0)} cells, "

@@ -81,10 +81,41 @@ COSTS = {
 # (cost, output activation) pairs whose dC/dZ simplifies to (A - Y) / n.
 _A_MINUS_Y = {("cross_entropy", "sigmoid"), ("categorical_cross_entropy", "softmax")}
 
+# The output activations each cost is defined on (None: any). The cross-entropies take logs of the
+# outputs: cross_entropy needs each output in (0, 1); categorical_cross_entropy needs outputs
+# that form a probability distribution, else its minimum (every output at 1) says nothing about
+# the label. On relu or identity outputs both clip log(0) and train at chance.
+VALID_OUTPUTS = {
+    "quadratic": None,
+    "cross_entropy": ("sigmoid", "softmax"),
+    "categorical_cross_entropy": ("softmax",),
+}
+_NEEDS = {
+    "cross_entropy": "it takes ln(a) and ln(1 - a), so every output a must lie in (0, 1)",
+    "categorical_cross_entropy": "it takes ln(a) of outputs that must form a probability "
+                                 "distribution (positive, summing to 1 per sample)",
+}
+
 
 def get_cost(name: str) -> Cost:
     """The :class:`Cost` called ``name``; an unknown name lists the valid ones."""
     return COSTS[check_choice("cost", name, COSTS)]
+
+
+def check_output_layer(cost: str, activations, *, shortcut: bool = False):
+    """Refuse a cost that is undefined on the output layer ``activations[-1]`` (see
+    :data:`VALID_OUTPUTS`); ``shortcut``: the activations came from one name for every layer."""
+    output, valid = activations[-1], VALID_OUTPUTS[cost]
+    if valid is None or output in valid:
+        return
+    fixed = [*activations[:-1], valid[0]]
+    pairs = "; ".join(f"{name} with {' or '.join(outs) if outs else 'any output'}"
+                      for name, outs in VALID_OUTPUTS.items())
+    how = (f"The one name activations={activations[0]!r} sets every layer, the output too: "
+           "pass one name per layer" if shortcut else "Change the output layer")
+    raise ValueError(f"cost={cost!r} is undefined on the output layer's {output!r} activation: "
+                     f"{_NEEDS[cost]}. Valid pairs: {pairs}. {how}, e.g. activations="
+                     f"{fixed!r}, or use cost='quadratic'")
 
 
 def one_hot(y, n_classes: int, dtype=np.float64):

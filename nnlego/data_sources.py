@@ -1,101 +1,69 @@
-"""Getting MNIST and Fashion-MNIST into the cache: download, import local files, convert once.
+"""Getting MNIST and Fashion-MNIST into the cache: pooch's registry, and files a user already has.
 
-Every source file is pinned by sha256 (see ``../shared/DATA.md``): Nielsen's ``mnist.pkl.gz``
-by the hash of the file itself, checked *before* it is unpickled (with
-:mod:`nnlego.safe_pickle`); each Fashion-MNIST IDX file by the hash of its *decompressed* bytes,
-which are the same whichever gzip the copy came in (the official one, Debian's). Files are
-recognised by content, not name. A file that matches no pin raises :class:`SourceError` naming
-it, what was expected and the fix, and nothing of that import is written. Downloads use pooch
-(official URLs, the official MD5s / sha256), then go through the same import.
+:func:`registry` is a ``pooch.create`` registry of the five official files, each pinned by the
+sha256 of its bytes and kept in the data home. :func:`fetch` lets pooch download what is missing
+or damaged (the official URL first, then a mirror), verify it and keep it, then imports it.
+:func:`import_path` recognises a file by content, never by name: Nielsen's ``mnist.pkl.gz`` by the
+sha256 of its bytes, checked *before* it is unpickled (with :mod:`nnlego.safe_pickle`); a
+Fashion-MNIST IDX file by the sha256 of its *decompressed* bytes, which are the same whatever gzip
+the copy came in (the official one, Debian's). A file that matches no pin raises
+:class:`SourceError` naming it, what was expected and the fix, and nothing of that import is
+written. Pins and sources: ``../shared/DATA.md``.
 """
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
-import logging
-import tempfile
-from contextlib import contextmanager
-from dataclasses import dataclass
+import zlib
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
+import pooch
 
 from . import __version__
-from .datasets import N_PIXELS, cache_status, data_home, get_spec, write_cache
-from .idx import IdxError, decompress, parse_idx
+from .datasets import cache_status, data_home, get_spec, write_cache
 from .safe_pickle import safe_loads
 
 _NIELSEN = "https://github.com/mnielsen/neural-networks-and-deep-learning/raw/master/data/"
-_ZALANDO = (
-    "https://github.com/zalandoresearch/fashion-mnist/raw/master/data/fashion/",
-    "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
-)
-OFFLINE_HELP = (
-    "Without web access: import files you have with `nnlego data import PATH`, get "
-    "the registry copies with `bash scripts/get_offline_data.sh` (in a clone of "
-    "nnlego), or set NNLEGO_DATA to a folder holding verified caches"
-)
+_ZALANDO = ("https://github.com/zalandoresearch/fashion-mnist/raw/master/data/fashion/",
+            "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/")
+_FIX = "get a good copy: `nnlego data fetch` or `bash scripts/get_offline_data.sh`"
+OFFLINE_HELP = ("Without web access: import files you have with `nnlego data import PATH`, get "
+                "the registry copies with `bash scripts/get_offline_data.sh` (in a clone of "
+                "nnlego), or set NNLEGO_DATA to a folder holding verified caches")
 
 
-@dataclass(frozen=True)
-class SourceFile:
-    """One official file: ``sha256`` of its bytes (decompressed ones if ``decompressed``)."""
+class Source(NamedTuple):
+    """One official file: its data set, the sha256 of the download, its URLs (official first),
+    and the sha256 of its decompressed content (IDX) or None (the pickle: known by its bytes)."""
 
     dataset: str
-    filename: str
     sha256: str
-    decompressed: bool
-    download_hash: str  # pooch ``known_hash`` of the official download
     urls: tuple[str, ...]
+    content_sha256: str | None = None
 
 
-def _fashion(filename, sha256, md5):
-    return SourceFile(
-        "fashion-mnist",
-        filename,
-        sha256,
-        True,
-        f"md5:{md5}",
-        tuple(base + filename for base in _ZALANDO),
-    )
-
-
-_MNIST_SHA256 = "f11bb9e41d6c1b6c124aa38fd605497bdcfe2ee08cf7c2bb5a41ab5d759e1416"
 SOURCES = {
-    "mnist": (
-        SourceFile(
-            "mnist",
-            "mnist.pkl.gz",
-            _MNIST_SHA256,
-            False,
-            f"sha256:{_MNIST_SHA256}",
-            (_NIELSEN + "mnist.pkl.gz",),
-        ),
-    ),
-    "fashion-mnist": (
-        _fashion(
-            "train-images-idx3-ubyte.gz",
-            "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
-            "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
-        ),
-        _fashion(
-            "train-labels-idx1-ubyte.gz",
-            "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
-            "25c81989df183df01b3e8a0aad5dffbe",
-        ),
-        _fashion(
-            "t10k-images-idx3-ubyte.gz",
-            "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
-            "bef4ecab320f06d8554ea6380940ec79",
-        ),
-        _fashion(
-            "t10k-labels-idx1-ubyte.gz",
-            "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
-            "bb300cfdad3c16e7a12a480ee83cd310",
-        ),
-    ),
+    "mnist.pkl.gz": Source(
+        "mnist", "f11bb9e41d6c1b6c124aa38fd605497bdcfe2ee08cf7c2bb5a41ab5d759e1416",
+        (_NIELSEN + "mnist.pkl.gz",)),
+} | {
+    f"{stem}-ubyte.gz": Source("fashion-mnist", sha256,
+                               tuple(f"{base}{stem}-ubyte.gz" for base in _ZALANDO), content)
+    for stem, sha256, content in (
+        ("train-images-idx3", "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
+         "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"),
+        ("train-labels-idx1", "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
+         "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"),
+        ("t10k-images-idx3", "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
+         "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"),
+        ("t10k-labels-idx1", "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
+         "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"),
+    )
 }
 
 
@@ -107,30 +75,38 @@ class FetchError(ConnectionError):
     """A download that failed (no network, HTTP error, wrong hash); the cache is unchanged."""
 
 
-def fetch(
-    name: str,
-    *,
-    data_home=None,
-    force: bool = False,
-    progressbar: bool = False,
-    timeout: float = 10.0,
-    log=None,
-) -> str:
-    """Download ``name`` from its official location, verify it, convert it into the cache.
+def files_of(name: str) -> list[str]:
+    """The official file names of data set ``name``."""
+    get_spec(name)
+    return [filename for filename, source in SOURCES.items() if source.dataset == name]
 
-    Does nothing when a verified cache is there (unless ``force``). ``timeout`` (seconds) bounds
-    each connection attempt, so an offline machine fails fast with :class:`FetchError`.
-    ``log(message)`` is called before each download. Returns "already cached" or "downloaded".
+
+def registry(data_home=None) -> pooch.Pooch:
+    """pooch's registry of the official files (``sha256:`` each), kept in the data home."""
+    return pooch.create(path=_home(data_home), base_url="",
+                        registry={f: f"sha256:{s.sha256}" for f, s in SOURCES.items()},
+                        urls={f: s.urls[0] for f, s in SOURCES.items()})
+
+
+def fetch(name: str, *, data_home=None, force: bool = False, progressbar: bool = False,
+          timeout: float = 10.0) -> str:
+    """Have pooch download ``name``'s official files and verify them, then convert them.
+
+    Does nothing when a verified cache is there (unless ``force``). pooch keeps the verified
+    downloads in the data home and downloads only what is missing or damaged, saying so on
+    stderr. ``timeout`` (seconds) bounds each connection, so an offline machine fails fast with
+    :class:`FetchError`. Returns "already cached", "downloaded" or "converted from the downloads".
     """
     home = _home(data_home)
-    if not force and cache_status(get_spec(name).name, data_home=home).state == "verified":
+    if not force and cache_status(name, data_home=home).state == "verified":
         return "already cached"
-    home.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=home, prefix=".download-") as folder:
-        paths = [
-            _download(source, Path(folder), progressbar, timeout, log) for source in SOURCES[name]
-        ]
-        import_path(paths, data_home=home, force=True, how="downloaded")
+    check_folder(home)
+    pup = registry(home)
+    downloader = pooch.HTTPDownloader(progressbar=progressbar, timeout=timeout)
+    fetched = [_download(pup, filename, downloader) for filename in files_of(name)]
+    import_path([path for path, _ in fetched], data_home=home, force=True, how="downloaded")
+    if all(action == "fetch" for _, action in fetched):  # pooch's word for "was already here"
+        return "converted from the downloads"
     return "downloaded"
 
 
@@ -141,66 +117,92 @@ def import_path(paths, *, data_home=None, force: bool = False, how: str = "impor
     Every file is verified before anything is converted or written. Returns
     ``{dataset: "imported" | "already cached"}``.
     """
+    home = _home(data_home)
+    check_folder(home)
     found: dict[str, dict[str, bytes]] = {}
     for path in _candidates(paths):
-        source, content = identify(path)
-        found.setdefault(source.dataset, {})[source.filename] = content
+        filename, content = identify(path)
+        found.setdefault(SOURCES[filename].dataset, {})[filename] = content
+    for name, contents in found.items():
+        if missing := [f for f in files_of(name) if f not in contents]:
+            raise SourceError(f"{name} needs all of {files_of(name)}, but {missing} "
+                              f"{'is' if len(missing) == 1 else 'are'} missing; pass the "
+                              "folder holding all four files")
     results = {}
     for name, contents in found.items():
-        missing = [s.filename for s in SOURCES[name] if s.filename not in contents]
-        if missing:
-            raise SourceError(
-                f"{name} needs all of {[s.filename for s in SOURCES[name]]}, "
-                f"but {missing} {'is' if len(missing) == 1 else 'are'} missing; "
-                "pass the folder holding all four files"
-            )
-        if not force and cache_status(name, data_home=data_home).state == "verified":
+        if not force and cache_status(name, data_home=home).state == "verified":
             results[name] = "already cached"
             continue
         created = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        provenance = {
-            "how": how,
-            "created": created,
-            "nnlego": __version__,
-            "sources": {s.filename: s.sha256 for s in SOURCES[name]},
-        }
-        write_cache(name, CONVERTERS[name](contents), data_home=data_home, provenance=provenance)
+        sources = {f: SOURCES[f].content_sha256 or SOURCES[f].sha256 for f in contents}
+        provenance = {"how": how, "created": created, "nnlego": __version__, "sources": sources}
+        write_cache(name, CONVERTERS[name](contents), data_home=home, provenance=provenance)
         results[name] = "imported"
     return results
 
 
-def identify(path) -> tuple[SourceFile, bytes]:
-    """Which pinned file ``path`` is, by content; returns it with its verified content bytes."""
+def identify(path) -> tuple[str, bytes]:
+    """Which pinned file ``path`` is, by content; returns its name and its verified bytes."""
     path = Path(path)
     raw = path.read_bytes()
-    raw_digest = _sha256(raw)
-    for source in _all_sources():
-        if not source.decompressed and raw_digest == source.sha256:
-            return source, raw  # only now may it be unpickled
-    content = decompress(raw, name=str(path))
-    digest = _sha256(content)
-    for source in _all_sources():
-        if source.decompressed and digest == source.sha256:
-            return source, content
+    pickles = {s.sha256: f for f, s in SOURCES.items() if s.content_sha256 is None}
+    if filename := pickles.get(_sha256(raw)):
+        return filename, raw  # only now may it be unpickled
+    content = _gunzip(raw, path)
+    idx_files = {s.content_sha256: f for f, s in SOURCES.items() if s.content_sha256}
+    if filename := idx_files.get(_sha256(content)):
+        return filename, content
     raise _mismatch(path, raw, content)
 
 
+def check_folder(path: Path) -> None:
+    """Fail at once, before any work, if ``path`` or a parent of it is a file, not a folder."""
+    for folder in (path, *path.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, "is a file, not a folder; choose another "
+                                         "data home (--data-home or $NNLEGO_DATA)", str(folder))
+            return
+
+
+_IDX_TYPES = {0x08: "u1", 0x09: "i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+
+
+def parse_idx(data: bytes, *, name: str = "<bytes>") -> np.ndarray:
+    """The array in an uncompressed IDX file, strictly: never a guess.
+
+    Layout: magic ``00 00 <type> <n_dims>``, one big-endian uint32 per dimension, the values in C
+    order, big-endian. Types: 08 uint8, 09 int8, 0B int16, 0C int32, 0D float32, 0E float64. A
+    wrong magic number or length (truncated, trailing bytes) is a :class:`SourceError` naming
+    ``name``. Returns a new, writable array in native byte order.
+    """
+    if len(data) < 4 or data[:2] != b"\0\0" or data[2] not in _IDX_TYPES:
+        raise SourceError(f"{name}: bad IDX magic number {data[:4].hex(' ') or 'an empty file'}; "
+                          f"expected 00 00 <type> <n_dims> with type one of "
+                          f"{', '.join(f'{c:02x}' for c in _IDX_TYPES)}: not an IDX file; {_FIX}")
+    dtype, header = np.dtype(_IDX_TYPES[data[2]]), 4 + 4 * data[3]
+    if len(data) < header:
+        raise SourceError(f"{name}: truncated IDX header: {len(data)} bytes, expected at least "
+                          f"{header} for {data[3]} dimensions; {_FIX}")
+    shape = tuple(int(d) for d in np.frombuffer(data[4:header], ">u4"))
+    expected = header + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    if len(data) != expected:
+        kind = "truncated" if len(data) < expected else "too long"
+        raise SourceError(f"{name}: IDX file is {kind}: {len(data)} bytes, expected {expected} "
+                          f"(header of {header} bytes + shape {shape} of {dtype.name}); {_FIX}")
+    return np.frombuffer(data, dtype, offset=header).reshape(shape).astype(dtype.newbyteorder("="))
+
+
 def convert_mnist(contents: dict) -> dict:
-    """Nielsen's ``mnist.pkl.gz`` (verified bytes) -> uint8 arrays k, where pixels are k / 256."""
+    """Nielsen's ``mnist.pkl.gz`` (verified bytes) -> uint8 arrays k: his pixels are k / 256.
+
+    No check here can fail that the cache's pinned content hash would not catch: a lossy
+    conversion (a pixel not k / 256, a wrong shape) cannot be written.
+    """
     splits = safe_loads(gzip.decompress(contents["mnist.pkl.gz"]), encoding="latin1")
-    names = [split for split, _ in get_spec("mnist").splits]
-    if not isinstance(splits, tuple) or len(splits) != len(names):
-        raise SourceError("mnist.pkl.gz does not hold three (images, labels) splits")
     arrays = {}
-    for split, (X, y) in zip(names, splits):
-        k = np.rint(X * 256.0)  # Nielsen's pixels are exactly k / 256, k = 0..255
-        if (
-            X.shape[1:] != (N_PIXELS,)
-            or k.max() > 255
-            or not np.array_equal(k.astype(np.float32) / np.float32(256), X)
-        ):
-            raise SourceError(f"mnist.pkl.gz: {split} images are not k / 256 with k in 0..255")
-        arrays[f"{split}_images"] = k.astype(np.uint8)  # (n, 784)
+    for split, (X, y) in zip(get_spec("mnist").splits, splits):
+        arrays[f"{split}_images"] = np.rint(X * 256.0).astype(np.uint8)  # (n, 784)
         arrays[f"{split}_labels"] = np.asarray(y).astype(np.uint8)
     return arrays
 
@@ -210,129 +212,87 @@ def convert_fashion(contents: dict) -> dict:
     arrays = {}
     for split, prefix in (("train", "train"), ("test", "t10k")):
         images = parse_idx(contents[f"{prefix}-images-idx3-ubyte.gz"], name=f"{prefix} images")
-        labels = parse_idx(contents[f"{prefix}-labels-idx1-ubyte.gz"], name=f"{prefix} labels")
         arrays[f"{split}_images"] = images.reshape(len(images), -1)  # (n, 28, 28) -> (n, 784)
-        arrays[f"{split}_labels"] = labels
+        arrays[f"{split}_labels"] = parse_idx(contents[f"{prefix}-labels-idx1-ubyte.gz"],
+                                              name=f"{prefix} labels")
     return arrays
 
 
 CONVERTERS = {"mnist": convert_mnist, "fashion-mnist": convert_fashion}
 
 
-def _download(source: SourceFile, folder: Path, progressbar, timeout, log) -> Path:
-    import pooch
+def _download(pup: pooch.Pooch, filename: str, downloader) -> tuple[str, str]:
+    """pooch's fetch of ``filename`` from each URL in turn: (path, "download" | "fetch" | ...)."""
     import requests
 
     errors = []
-    for url in source.urls:
-        if log is not None:
-            log(f"downloading {url}")
-        downloader = pooch.HTTPDownloader(progressbar=progressbar, timeout=timeout)
+    for url in SOURCES[filename].urls:
+        pup.urls[filename] = url
         try:
-            with _quiet_pooch():
-                return Path(
-                    pooch.retrieve(
-                        url,
-                        source.download_hash,
-                        fname=source.filename,
-                        path=folder,
-                        downloader=downloader,
-                    )
-                )
+            return pup.fetch(filename, downloader=downloader,
+                             processor=lambda path, action, _: (path, action))
         except (requests.ConnectionError, requests.Timeout) as error:
-            raise FetchError(
-                f"cannot download {source.filename}: no connection to {url} "
-                f"({_reason(error)}). {OFFLINE_HELP}"
-            ) from None
+            raise FetchError(f"cannot download {filename}: no connection to {url} "
+                             f"({type(error).__name__}: is this machine offline?). "
+                             f"{OFFLINE_HELP}") from None
         except (requests.HTTPError, ValueError) as error:  # pooch: ValueError = wrong hash
             errors.append(f"{url}: {error}")
-    raise FetchError(
-        f"cannot download {source.filename}: " + "; ".join(errors) + f". {OFFLINE_HELP}"
-    )
-
-
-@contextmanager
-def _quiet_pooch():
-    """pooch logs every download at INFO; the caller reports progress instead."""
-    import pooch
-
-    logger = pooch.get_logger()
-    level = logger.level
-    logger.setLevel(logging.WARNING)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-
-
-def _reason(error) -> str:
-    """A short cause for a requests error (its full text repeats the URL and the pool)."""
-    text = str(error)
-    if "resolve" in text.lower() or "name or service" in text.lower():
-        return "the host name does not resolve: is this machine offline?"
-    return f"{type(error).__name__}: {text[-160:]}"
+    raise FetchError(f"cannot download {filename}: {'; '.join(errors)}. {OFFLINE_HELP}")
 
 
 def _candidates(paths) -> list[Path]:
+    """The files to identify: ``paths``, with each folder replaced by its known files."""
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
-    known = {s.filename.removesuffix(".gz") for s in _all_sources()}
+    known = {filename.removesuffix(".gz") for filename in SOURCES}
     files = []
     for path in map(Path, paths):
         if path.is_dir():
-            inside = sorted(
-                p for p in path.iterdir() if p.is_file() and p.name.removesuffix(".gz") in known
-            )
+            files += (inside := sorted(p for p in path.iterdir()
+                                       if p.is_file() and p.name.removesuffix(".gz") in known))
             if not inside:
-                raise SourceError(
-                    f"{path} holds none of the files nnlego imports; expected "
-                    f"{sorted(s.filename for s in _all_sources())}"
-                )
-            files += inside
+                raise SourceError(f"{path} holds none of the files nnlego imports; expected "
+                                  f"{sorted(SOURCES)}")
         elif path.is_file():
             files.append(path)
         else:
-            raise FileNotFoundError(
-                f"{path} does not exist; pass mnist.pkl.gz, the four "
-                "Fashion-MNIST IDX .gz files, or a folder holding them"
-            )
+            raise FileNotFoundError(f"{path} does not exist; pass mnist.pkl.gz, the four "
+                                    "Fashion-MNIST IDX .gz files, or a folder holding them")
     return files
 
 
+def _gunzip(raw: bytes, path: Path) -> bytes:
+    """``raw`` decompressed if it starts with gzip's magic bytes, else unchanged."""
+    if raw[:2] != b"\x1f\x8b":
+        return raw
+    try:
+        return gzip.decompress(raw)
+    except (EOFError, OSError, zlib.error) as error:
+        raise SourceError(f"{path}: not a valid gzip file (truncated or corrupt: {error}); "
+                          f"{_FIX}") from None
+
+
 def _mismatch(path: Path, raw: bytes, content: bytes) -> SourceError:
+    """The error for a file that matches no pin, as precise as its name allows."""
     stem = path.name.removesuffix(".gz")
-    by_name = [s for s in _all_sources() if stem.endswith(s.filename.removesuffix(".gz"))]
-    fix = "get a good copy: `nnlego data fetch` or `bash scripts/get_offline_data.sh`"
+    by_name = [f for f in SOURCES if stem.endswith(f.removesuffix(".gz"))]
     if not by_name:
-        return SourceError(
-            f"{path}: sha256 {_sha256(raw)} matches none of the pinned files "
-            f"{sorted(s.filename for s in _all_sources())}; it is not MNIST or "
-            f"Fashion-MNIST data, or it is damaged; {fix}"
-        )
-    source = by_name[0]
-    if source.decompressed:
-        try:
-            parse_idx(content, name=str(path))
-        except IdxError as error:
-            return SourceError(str(error))
-        return SourceError(
-            f"{path}: sha256 of the decompressed content is {_sha256(content)}, "
-            f"expected {source.sha256} (Fashion-MNIST's {source.filename}); the "
-            "file is damaged or is other data (LeCun's MNIST IDX files share these "
-            f"names; nnlego reads MNIST from mnist.pkl.gz); {fix}"
-        )
+        return SourceError(f"{path}: sha256 {_sha256(raw)} matches none of the pinned files "
+                           f"{sorted(SOURCES)}; it is not MNIST or Fashion-MNIST data, or it is "
+                           f"damaged; {_FIX}")
+    filename, source = by_name[0], SOURCES[by_name[0]]
+    if source.content_sha256 is None:
+        return SourceError(f"{path}: sha256 is {_sha256(raw)}, expected {source.sha256} "
+                           f"(Nielsen's {filename}); it was not unpickled; {_FIX}")
+    parse_idx(content, name=str(path))  # a malformed file: say what is wrong with it
     return SourceError(
-        f"{path}: sha256 is {_sha256(raw)}, expected {source.sha256} (Nielsen's "
-        f"{source.filename}); it was not unpickled; {fix}"
-    )
-
-
-def _all_sources():
-    return [source for sources in SOURCES.values() for source in sources]
+        f"{path}: sha256 of the decompressed content is {_sha256(content)}, expected "
+        f"{source.content_sha256} (Fashion-MNIST's {filename}); the file is damaged or is other "
+        "data (LeCun's MNIST IDX files share these names; nnlego reads MNIST from mnist.pkl.gz); "
+        f"{_FIX}")
 
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _home(path) -> Path:
-    return data_home(path)
+_home = data_home  # the functions' argument data_home= hides the function

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_rng
+from ._validation import check_finite_number, check_rng
 from .tiles import random_derangements, shuffle_tiles
 
 
@@ -45,7 +45,8 @@ def reshuffle_each_epoch(grid: int = 4, *, rng: np.random.Generator, p: float = 
     (on average one of the ``grid**2`` tiles stays in place).
     """
     check_rng(rng)
-    if not 0 < p <= 1:
+    p = check_finite_number("p", p, strictly_positive=True)
+    if p > 1:
         raise ValueError(f"p must be a probability in (0, 1], got {p!r}")
 
     def hook(epoch, X, y):

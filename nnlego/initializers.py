@@ -16,28 +16,38 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_choice
+from ._validation import check_choice, check_positive_int, check_rng
 
 
 def large(n_in, n_out, *, rng):
     """N(0, 1) weights: Nielsen's network.py. Returns (n_in, n_out)."""
+    n_in, n_out = _check_layer(n_in, n_out, rng)
     return rng.standard_normal((n_in, n_out))
 
 
 def scaled(n_in, n_out, *, rng):
     """N(0, 1/n_in) weights: Nielsen's network2 default. Returns (n_in, n_out)."""
+    n_in, n_out = _check_layer(n_in, n_out, rng)
     return rng.standard_normal((n_in, n_out)) / np.sqrt(n_in)
 
 
 def glorot_uniform(n_in, n_out, *, rng):
     """U(-l, l) with l = sqrt(6 / (n_in + n_out)): Keras' default. Returns (n_in, n_out)."""
+    n_in, n_out = _check_layer(n_in, n_out, rng)
     limit = np.sqrt(6.0 / (n_in + n_out))
     return rng.uniform(-limit, limit, size=(n_in, n_out))
 
 
 def he_normal(n_in, n_out, *, rng):
     """N(0, 2/n_in) weights, for relu layers. Returns (n_in, n_out)."""
+    n_in, n_out = _check_layer(n_in, n_out, rng)
     return rng.standard_normal((n_in, n_out)) * np.sqrt(2.0 / n_in)
+
+
+def _check_layer(n_in, n_out, rng):
+    """``(n_in, n_out)`` as ints >= 1, and ``rng`` a Generator."""
+    check_rng(rng)
+    return check_positive_int("n_in", n_in), check_positive_int("n_out", n_out)
 
 
 INITIALIZERS = {
@@ -58,6 +68,9 @@ def get_initializer(name: str):
 
 def init_biases(name: str, n_out: int, *, rng):
     """Biases ``(n_out,)`` for scheme ``name``: N(0, 1) for Nielsen's schemes, zeros otherwise."""
+    check_choice("init", name, INITIALIZERS)
+    check_rng(rng)
+    n_out = check_positive_int("n_out", n_out)
     if name in RANDOM_BIAS:
         return rng.standard_normal(n_out)
     return np.zeros(n_out)

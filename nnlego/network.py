@@ -1,12 +1,14 @@
 """A fully connected feed-forward network with a vectorised mini-batch forward and backward pass.
 
-Samples are rows. Layer l maps ``A_l (n, n_in)`` to ``A_{l+1} = f_l(A_l @ W_l + b_l)`` with
-``W_l (n_in, n_out)`` and ``b_l (n_out,)``. Backpropagation, in the book's notation
-(Nielsen's four equations, with samples as rows)::
+Samples are rows. Layer l maps ``A_l (n, n_in)`` to ``Z_{l+1} = A_l @ W_l + b_l`` and
+``A_{l+1} = f_{l+1}(Z_{l+1})``, with ``A_0 = X``, ``W_l (n_in, n_out)`` and ``b_l (n_out,)``
+(``net.weights[l]``, ``net.biases[l]``). Backpropagation in the same indexing (chapter 3:
+Nielsen's four equations, with samples as rows)::
 
-    delta_L = dC/dZ_L                                   (output layer, see costs.output_delta)
-    delta_l = f_l'(Z_l) * (delta_{l+1} @ W_{l+1}.T)     (one layer back)
-    dC/dW_l = A_l.T @ delta_l        dC/db_l = delta_l summed over samples
+    delta_L     = dC/dZ_L                                  (output layer, see costs.output_delta)
+    delta_l     = (delta_{l+1} @ W_l.T) * f_l'(Z_l)        (one layer back)
+    dC/dW_l     = A_l.T @ delta_{l+1}
+    dC/db_l     = delta_{l+1} summed over samples
 
 The whole mini-batch goes through each step at once: no Python loop over samples.
 
@@ -15,11 +17,20 @@ Book: chapters 2 and 3, "The forward pass" and "Backpropagation, checked".
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
-from ._validation import check_choice, check_features, check_labels, check_positive_int
+from ._validation import (
+    check_choice,
+    check_features,
+    check_finite_number,
+    check_labels,
+    check_positive_int,
+    check_rng,
+)
 from .activations import ACTIVATIONS, get_activation
-from .costs import COSTS, get_cost, one_hot, output_delta
+from .costs import COSTS, check_output_layer, get_cost, one_hot, output_delta
 from .initializers import INITIALIZERS, get_initializer, init_biases
 
 
@@ -34,7 +45,9 @@ class Network:
         One name for every layer, or one per layer (``len(sizes) - 1``), e.g. ``["relu",
         "softmax"]``. Names: ``sigmoid``, ``relu``, ``softmax``, ``identity``.
     cost : str
-        ``quadratic``, ``cross_entropy`` or ``categorical_cross_entropy``.
+        ``quadratic`` (any output layer), ``cross_entropy`` (sigmoid or softmax outputs) or
+        ``categorical_cross_entropy`` (softmax outputs); other pairs are refused, since the
+        cross-entropies take logs of the outputs (see ``costs.VALID_OUTPUTS``).
     init : str
         ``large`` N(0,1), ``scaled`` N(0,1/n_in), ``glorot_uniform``, ``he_normal``.
     rng : np.random.Generator
@@ -47,13 +60,10 @@ class Network:
         self.sizes = _check_sizes(sizes)
         self.activations = _check_activations(activations, len(self.sizes) - 1)
         self.cost = check_choice("cost", cost, COSTS)
+        check_output_layer(self.cost, self.activations, shortcut=isinstance(activations, str))
         self.init = check_choice("init", init, INITIALIZERS)
-        if not isinstance(rng, np.random.Generator):
-            raise TypeError(f"rng must be a numpy Generator, got {type(rng).__name__}; "
-                            "use rng=np.random.default_rng(seed)")
-        self.dtype = np.dtype(dtype)
-        if self.dtype not in (np.float32, np.float64):
-            raise ValueError(f"dtype must be float32 or float64, got {self.dtype}")
+        check_rng(rng)
+        self.dtype = _check_dtype(dtype)
         scheme = get_initializer(init)
         pairs = list(zip(self.sizes[:-1], self.sizes[1:]))
         self.weights = [scheme(n_in, n_out, rng=rng).astype(self.dtype) for n_in, n_out in pairs]
@@ -97,12 +107,13 @@ class Network:
     def gradients(self, X, y, l2=0.0):
         """Validated :meth:`backprop` from integer labels ``y (n,)``."""
         X, Y = self._check_Xy(X, y)
-        return self.backprop(X, Y, l2=l2)
+        return self.backprop(X, Y, l2=check_finite_number("l2", l2, minimum=0.0))
 
     # -- evaluation ---------------------------------------------------------------------------
     def loss(self, X, y, l2=0.0):
         """Mean cost over the samples plus ``(l2 / 2) * sum of squared weights``."""
         X, Y = self._check_Xy(X, y)
+        l2 = check_finite_number("l2", l2, minimum=0.0)
         value = get_cost(self.cost).value(self.forward_all(X)[1][-1], Y)
         if l2:
             value += 0.5 * l2 * sum(float(np.sum(W.astype(np.float64) ** 2))
@@ -117,7 +128,7 @@ class Network:
         """Fraction of samples whose prediction equals the label, in [0, 1]."""
         X = self._check_X(X)
         y = check_labels("y", y, len(X), self.sizes[-1])
-        return float(np.mean(self.predict(X) == y))
+        return float(np.mean(np.argmax(self.forward_all(X)[1][-1], axis=1) == y))
 
     # -- housekeeping -------------------------------------------------------------------------
     @property
@@ -156,11 +167,17 @@ class Network:
 
 
 def _check_sizes(sizes):
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
+        numbers = re.findall(r"\d+", str(sizes)) if isinstance(sizes, str) else []
+        hint = f"; write {[int(n) for n in numbers]}" if len(numbers) >= 2 else ""
+        raise ValueError(f"sizes must be a list of ints, e.g. [784, 30, 10], got "
+                         f"{type(sizes).__name__} {sizes!r}{hint}")
     try:
-        sizes = [check_positive_int("sizes[i]", n) for n in sizes]
-    except TypeError:
-        raise ValueError(f"sizes must be a list of layer widths like [784, 30, 10], "
-                         f"got {sizes!r}") from None
+        sizes = list(sizes)
+    except TypeError:                       # e.g. a 0-d NumPy array
+        raise ValueError(f"sizes must be a list of ints, e.g. [784, 30, 10], got "
+                         f"{sizes!r}") from None
+    sizes = [check_positive_int(f"sizes[{i}]", n) for i, n in enumerate(sizes)]
     if len(sizes) < 2:
         raise ValueError(f"sizes needs at least an input and an output layer, got {sizes!r}")
     return sizes
@@ -169,6 +186,9 @@ def _check_sizes(sizes):
 def _check_activations(activations, n_layers):
     if isinstance(activations, str):
         activations = [activations] * n_layers
+    if not isinstance(activations, (list, tuple)):
+        raise TypeError(f"activations must be one name or a list of {n_layers} names (one per "
+                        f"layer), got {type(activations).__name__} {activations!r}")
     activations = list(activations)
     if len(activations) != n_layers:
         raise ValueError(f"activations must be one name or {n_layers} names (one per layer), "
@@ -176,3 +196,14 @@ def _check_activations(activations, n_layers):
     for name in activations:
         get_activation(name)
     return activations
+
+
+def _check_dtype(dtype):
+    try:
+        parsed = np.dtype(dtype)
+    except (TypeError, ValueError):
+        parsed = None
+    if parsed not in (np.float32, np.float64):
+        raise ValueError(f"dtype must be float32 or float64, got {dtype!r}; use np.float32 "
+                         "(fast) or np.float64 (for gradient checks)")
+    return parsed

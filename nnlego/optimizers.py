@@ -37,7 +37,8 @@ class Adam:
 
     def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-7):
         self.lr = check_finite_number("lr", lr, strictly_positive=True)
-        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self.beta1, self.beta2 = _check_decay("beta1", beta1), _check_decay("beta2", beta2)
+        self.eps = check_finite_number("eps", eps, strictly_positive=True)
         self.t = 0
         self.m = self.v = None
 
@@ -64,6 +65,14 @@ class Adam:
             np.divide(m, u, out=u)
             u *= step_size
             p -= u
+
+
+def _check_decay(name, value):
+    """A moment's decay rate in [0, 1)."""
+    value = check_finite_number(name, value, minimum=0.0)
+    if value >= 1:
+        raise ValueError(f"{name} must be < 1 (a decay rate in [0, 1)), got {value!r}")
+    return value
 
 
 OPTIMIZERS = {"sgd": SGD, "adam": Adam}

@@ -12,16 +12,29 @@ so a change to any of them is a different entry and a stale result is never reus
 Writes are atomic (a temporary file, then a rename), and the JSON is written last: an entry counts
 only once both files exist, so an interrupted run leaves no half entry behind.
 
+Damage: the JSON records the sha256 of the ``.npz`` bytes (``"npz_sha256"``).
+:meth:`ResultsCache.load` checks that hash, that the JSON parses and holds a ``"history"`` and
+``"metrics"``, and that the network loads (:func:`nnlego.load_network`). A damaged entry is
+reported once with ``warnings.warn`` naming its path and treated as missing, so the caller
+retrains and overwrites it. An entry of another ``FORMAT_VERSION``, or one written before hashes
+were recorded, is stale: missing without a warning.
+
+Concurrency: ``with cache.lock(key):`` holds an exclusive lock (``fcntl.flock`` on
+``<key>.lock``) across processes, so two runs can agree that only one of them trains an entry.
+
 Location: ``$NNLEGO_RESULTS`` if set, else ``<user cache dir>/nnlego/results`` (platformdirs).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import fcntl
 import hashlib
 import json
 import os
 import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +42,7 @@ import platformdirs
 
 from .storage import load_network, save_network
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2   # 2: one SeedSequence per run spawns its streams (experiments.STREAMS)
 ENV_VAR = "NNLEGO_RESULTS"
 
 
@@ -79,32 +92,56 @@ class ResultsCache:
         return hashlib.sha256(blob.encode()).hexdigest()[:24]
 
     def load(self, key: str):
-        """``(net, record)`` for ``key``, or ``None`` if there is no complete, readable entry."""
+        """``(net, record)`` for ``key``, or ``None`` if there is no complete, intact entry.
+
+        An entry of another ``FORMAT_VERSION`` is silently missing; a damaged one (see the module
+        docstring) is missing too, after one warning that names its files.
+        """
         npz, meta = self.root / f"{key}.npz", self.root / f"{key}.json"
         if not (npz.is_file() and meta.is_file()):
             return None
         try:
-            record = json.loads(meta.read_text())
-            net = load_network(npz)
-        except (OSError, ValueError, KeyError):
-            return None                 # a corrupt entry is retrained and overwritten
-        if record.get("format") != FORMAT_VERSION:
+            return _read_entry(npz, meta)
+        except _Damaged as damage:
+            warnings.warn(f"results cache entry {str(meta)!r} (+ .npz) is damaged: {damage}; "
+                          "it is treated as missing, so it is retrained and overwritten",
+                          RuntimeWarning, stacklevel=2)
             return None
-        return net, record
+        except _OtherFormat:
+            return None
+
+    @contextlib.contextmanager
+    def lock(self, key: str):
+        """Hold an exclusive inter-process lock on entry ``key`` (blocks until it is free).
+
+        ``with cache.lock(key): entry = cache.load(key) or train_and_save()``: a second process
+        waits, then finds the entry saved. The lock file ``<key>.lock`` stays (it is empty);
+        the lock itself ends with the ``with`` block or the process.
+        """
+        self._make_root()
+        with open(self.root / f"{key}.lock", "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def save(self, key: str, net, record: dict) -> Path:
         """Store ``net`` and the JSON-able ``record`` under ``key``; return the JSON's path."""
+        self._make_root()
+        npz = save_network(net, self.root / f"{key}.npz")
+        record = {**record, "format": FORMAT_VERSION, "key": key, "npz_sha256": _sha256(npz)}
+        path = self.root / f"{key}.json"
+        _atomic_write_text(path, json.dumps(record, indent=1, sort_keys=True))
+        return path
+
+    def _make_root(self):
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise PermissionError(
                 f"cannot create the results cache {str(self.root)!r} ({error.strerror}); set "
                 f"${ENV_VAR} to a writable directory") from None
-        save_network(net, self.root / f"{key}.npz")
-        record = {**record, "format": FORMAT_VERSION, "key": key}
-        path = self.root / f"{key}.json"
-        _atomic_write_text(path, json.dumps(record, indent=1, sort_keys=True))
-        return path
 
     def keys(self) -> list:
         """The keys of the complete entries, sorted."""
@@ -120,6 +157,46 @@ class ResultsCache:
             for suffix in (".json", ".npz"):
                 (self.root / f"{key}{suffix}").unlink(missing_ok=True)
         return len(keys)
+
+
+# What a record must hold (what experiments.run reads back), and the History fields in it.
+_RECORD = {"history": dict, "metrics": dict, "npz_sha256": str}
+_HISTORY = ("train_loss", "train_accuracy", "eval_loss", "eval_accuracy")
+
+
+class _Damaged(Exception):
+    """An entry whose files do not hold what :meth:`ResultsCache.save` wrote."""
+
+
+class _OtherFormat(Exception):
+    """An intact entry of another FORMAT_VERSION."""
+
+
+def _read_entry(npz: Path, meta: Path):
+    """``(net, record)`` from an entry's files, or :class:`_Damaged` saying what is wrong."""
+    try:
+        record = json.loads(meta.read_text())
+    except (OSError, ValueError) as error:          # UnicodeDecodeError is a ValueError
+        raise _Damaged(f"its JSON does not parse ({error})") from None
+    if not isinstance(record, dict):
+        raise _Damaged(f"its JSON holds a {type(record).__name__}, not an object")
+    if record.get("format") != FORMAT_VERSION or "npz_sha256" not in record:
+        raise _OtherFormat              # stale (no hash: written before hashes were recorded)
+    missing = [k for k, kind in _RECORD.items() if not isinstance(record.get(k), kind)]
+    history = record["history"] if isinstance(record.get("history"), dict) else {}
+    missing += [f"history.{k}" for k in _HISTORY if k not in history]
+    if missing:
+        raise _Damaged(f"its JSON lacks {missing}")
+    try:
+        if _sha256(npz) != record["npz_sha256"]:
+            raise _Damaged("the .npz's sha256 differs from the one recorded when it was saved")
+        return load_network(npz), record
+    except (OSError, ValueError) as error:
+        raise _Damaged(str(error)) from None
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def _atomic_write_text(path: Path, text: str):

@@ -23,23 +23,23 @@ import numpy as np
 _reconstruct = np.ndarray.__reduce__(np.zeros(1))[0]  # numpy's own, without numpy.core warnings
 
 
+class UnsafePickleError(pickle.UnpicklingError):
+    """The pickle names something other than what numpy arrays need; it was not run."""
+
+
 def _safe_dtype(*args, **kwargs):
     dtype = np.dtype(*args, **kwargs)
     if dtype.hasobject:
-        raise UnsafePickleError(
-            f"the pickle asks for the object dtype {dtype}, which can hold "
-            "arbitrary Python objects; only plain numeric arrays are allowed"
-        )
+        raise UnsafePickleError(f"the pickle asks for the object dtype {dtype}, which can hold "
+                                "arbitrary Python objects; only plain numeric arrays are allowed")
     return dtype
 
 
 def _latin1_encode(text, encoding="latin1"):
     """Python 3 writes bytes into protocol-2 pickles as ``_codecs.encode(text, "latin1")``."""
     if not isinstance(text, str) or encoding not in ("latin1", "latin-1"):
-        raise UnsafePickleError(
-            f"the pickle calls _codecs.encode with encoding {encoding!r}; "
-            "only latin1 text (bytes written by Python 3) is allowed"
-        )
+        raise UnsafePickleError(f"the pickle calls _codecs.encode with encoding {encoding!r}; "
+                                "only latin1 text (bytes written by Python 3) is allowed")
     return text.encode("latin1")
 
 
@@ -52,10 +52,6 @@ ALLOWED = {
 }
 
 
-class UnsafePickleError(pickle.UnpicklingError):
-    """The pickle names something other than what numpy arrays need; it was not run."""
-
-
 class NumpyUnpickler(pickle.Unpickler):
     """A :class:`pickle.Unpickler` that resolves only the names in :data:`ALLOWED`."""
 
@@ -63,12 +59,10 @@ class NumpyUnpickler(pickle.Unpickler):
         try:
             return ALLOWED[(module, name)]
         except KeyError:
-            allowed = sorted(f"{m}.{n}" for m, n in ALLOWED)
             raise UnsafePickleError(
                 f"refused to load {module}.{name} from a pickle: it could run code. Only "
-                f"{allowed} are allowed. Do not use this file; get the data with "
-                "nnlego data fetch"
-            ) from None
+                f"{sorted(f'{m}.{n}' for m, n in ALLOWED)} are allowed. Do not use this file; "
+                "get the data with nnlego data fetch") from None
 
     def persistent_load(self, pid):
         raise UnsafePickleError("refused a persistent id in a pickle: only numpy arrays allowed")
@@ -81,28 +75,18 @@ def _check_arrays(obj):
             _check_arrays(item)
     elif isinstance(obj, np.ndarray):
         if obj.dtype.hasobject or type(obj) is not np.ndarray:
-            raise UnsafePickleError(
-                f"the pickle holds an array of type {type(obj).__name__} "
-                f"with dtype {obj.dtype}; only numeric ndarrays are allowed"
-            )
+            raise UnsafePickleError(f"the pickle holds an array of type {type(obj).__name__} "
+                                    f"with dtype {obj.dtype}; only numeric ndarrays are allowed")
     elif not isinstance(obj, (int, float, str, bytes, type(None))):
-        raise UnsafePickleError(
-            f"the pickle holds a {type(obj).__name__}; only tuples, lists, "
-            "numbers, strings and numeric ndarrays are allowed"
-        )
-
-
-def safe_load(file, *, encoding: str = "latin1"):
-    """Unpickle numpy arrays (inside tuples and lists) from an open binary file.
-
-    ``encoding="latin1"`` reads Python-2 pickles such as Nielsen's ``mnist.pkl.gz``.
-    Raises :class:`UnsafePickleError` for anything else.
-    """
-    obj = NumpyUnpickler(file, encoding=encoding).load()
-    _check_arrays(obj)
-    return obj
+        raise UnsafePickleError(f"the pickle holds a {type(obj).__name__}; only tuples, lists, "
+                                "numbers, strings and numeric ndarrays are allowed")
 
 
 def safe_loads(data: bytes, *, encoding: str = "latin1"):
-    """:func:`safe_load` from bytes."""
-    return safe_load(io.BytesIO(data), encoding=encoding)
+    """Unpickle numpy arrays (inside tuples and lists) from bytes; anything else is refused.
+
+    ``encoding="latin1"`` reads Python-2 pickles such as Nielsen's ``mnist.pkl.gz``.
+    """
+    obj = NumpyUnpickler(io.BytesIO(data), encoding=encoding).load()
+    _check_arrays(obj)
+    return obj

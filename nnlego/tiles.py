@@ -22,9 +22,9 @@ Book: chapter 9, "Savant syndrome".
 
 from __future__ import annotations
 
-from numbers import Integral
-
 import numpy as np
+
+from ._validation import DATA_CAUSE, as_array, check_finite, check_int, check_real, check_rng
 
 _BLOCK = 1024  # images per block in shuffle_tiles: 3 MB of float32 28 x 28 images
 
@@ -35,7 +35,7 @@ def subfactorial(n: int) -> int:
     ``!0 = 1``, ``!1 = 0`` and ``!n = n * !(n - 1) + (-1)^n``; e.g. ``!5 = 44`` and
     ``!16 = 7,697,064,251,745``.
     """
-    n = _check_count("n", n, minimum=0)
+    n = check_int("n", n, minimum=0)
     count = 1
     for m in range(1, n + 1):
         count = m * count + (-1) ** m
@@ -49,14 +49,14 @@ def random_derangements(n_rows: int, n: int, *, rng: np.random.Generator) -> np.
     Rejection sampling, vectorised over rows: all rows still holding a fixed point are redrawn at
     once, so ~e * n_rows permutations are drawn in ~log(n_rows) / 0.46 rounds.
     """
-    n_rows = _check_count("n_rows", n_rows, minimum=0)
-    n = _check_count("n", n, minimum=0)
+    n_rows = check_int("n_rows", n_rows, minimum=0)
+    n = check_int("n", n, minimum=0)
     if n == 1:
         raise ValueError(
             "n=1: a single item has no derangement (it cannot leave its place); "
             "use n >= 2, e.g. grid=4 gives n=16 tiles"
         )
-    _check_rng(rng)
+    check_rng(rng)
     identity = np.arange(n, dtype=np.int64)
     out = np.empty((n_rows, n), dtype=np.int64)
     todo = np.arange(n_rows)  # rows that still need a derangement
@@ -135,23 +135,10 @@ def _tile_rows(stack, grid):
 
 
 # -- validation ---------------------------------------------------------------------------------
-def _check_count(name, value, *, minimum):
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
-def _check_rng(rng):
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(
-            f"rng must be a numpy Generator, got {type(rng).__name__}; "
-            "use rng=np.random.default_rng(seed)"
-        )
-
-
 def _as_image_stack(images):
     """``(n, h, w)`` images and the flat side (``None`` if the input was already 3-D)."""
-    images = np.asarray(images)
+    images = check_real("images", images, kinds="biuf")
+    check_finite("images", images, DATA_CAUSE, rows="images", columns="pixels")
     if images.ndim == 3:
         return images, None
     if images.ndim == 2:
@@ -166,7 +153,7 @@ def _as_image_stack(images):
 
 
 def _tile_size(shape, grid):
-    grid = _check_count("grid", grid, minimum=1)
+    grid = check_int("grid", grid, minimum=1)
     h, w = shape[1:]
     if h % grid or w % grid:
         fits = [g for g in range(1, min(h, w) + 1) if h % g == 0 and w % g == 0]
@@ -179,7 +166,7 @@ def _tile_size(shape, grid):
 
 def _check_perms(perms, n_images, grid):
     """``(n_images, grid * grid)`` int permutations (one row broadcast to every image)."""
-    perms = np.asarray(perms)
+    perms = as_array("perms", perms, "integer tile permutations")
     n_tiles = grid * grid
     if perms.dtype.kind not in "iu" or perms.shape not in ((n_tiles,), (n_images, n_tiles)):
         raise ValueError(

@@ -27,9 +27,11 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from ._validation import (
+    check_callable,
     check_features,
     check_finite_number,
     check_labels,
+    check_mapping,
     check_positive_int,
     check_rng,
 )
@@ -90,6 +92,9 @@ def train(net, X, y, *, n_epochs, batch_size, lr, optimizer="sgd", l2=0.0, eval_
     batch_size = check_positive_int("batch_size", batch_size)
     l2 = check_finite_number("l2", l2, minimum=0.0)
     check_rng(rng)
+    check_callable("epoch_data", epoch_data, "epoch_data(epoch, X, y) -> (X_epoch, y_epoch)")
+    check_callable("callback", callback, "callback(epoch, history)")
+    check_callable("on_step", on_step, "on_step(step, net)")
     # An optimizer instance (anything with .step) keeps its state, e.g. Adam's moments, across
     # calls: train one epoch at a time on fresh data without restarting the optimizer.
     opt = optimizer if hasattr(optimizer, "step") else make_optimizer(optimizer, lr)
@@ -113,10 +118,12 @@ def train(net, X, y, *, n_epochs, batch_size, lr, optimizer="sgd", l2=0.0, eval_
         if not np.isfinite(history.train_loss[-1]):
             for p, good in zip(params, last_good):
                 p[...] = good
+            rate = getattr(opt, "lr", lr)       # an instance's own rate, not train()'s lr
+            smaller = f" (e.g. lr={rate / 10:g})" if isinstance(rate, (int, float)) else ""
             raise DivergenceError(
                 f"training diverged in epoch {epoch}: the training loss became "
-                f"{history.train_loss[-1]} with lr={lr}; try a smaller learning rate (e.g. "
-                f"lr={lr / 10:g}). The network holds the weights of epoch {epoch - 1}.")
+                f"{history.train_loss[-1]} with lr={rate}; try a smaller learning rate"
+                f"{smaller}. The network holds the weights of epoch {epoch - 1}.")
         if callback is not None:
             callback(epoch, history)
     return history
@@ -163,7 +170,7 @@ def _check_train_args(net, X, y, eval_sets):
     X = check_features("X", X, n_in)
     y = check_labels("y", y, len(X), n_out)
     evals = {}
-    for name, pair in (eval_sets or {}).items():
+    for name, pair in check_mapping("eval_sets", eval_sets, '{"test": (X_test, y_test)}').items():
         if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
             raise ValueError(f"eval_sets[{name!r}] must be a pair (X, y), "
                              f"got {type(pair).__name__}")

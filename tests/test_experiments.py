@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from nnlego import experiments as ex
+from nnlego.articles import savant, wth
 from nnlego.datasets import Dataset, Split
 from nnlego.results_cache import ResultsCache
-from nnlego.tiles import unshuffle_tiles
+from nnlego.tiles import random_derangements, shuffle_tiles, unshuffle_tiles
 
 
 def tiny_dataset(name, n_train=240, n_test=60, seed=0):
@@ -23,6 +24,7 @@ def tiny_dataset(name, n_train=240, n_test=60, seed=0):
         for i, label in enumerate(y):
             r, c = divmod(int(label), 4)
             X[i, 7 * r:7 * r + 7, 7 * c:7 * c + 7] += 0.8
+        X[:, [0, -1], :] = X[:, :, [0, -1]] = 0.0      # a blank border, as MNIST has
         return Split(X.reshape(n, 784), y.astype(np.int64))
 
     return Dataset(name, split(n_train), split(n_test), None, tuple(map(str, range(10))))
@@ -41,42 +43,57 @@ def small(settings, **changes):
 
 
 def test_named_settings_match_the_articles():
-    assert ex.WTH_NETWORK.sizes == (784, 30, 10)
-    s = ex.WTH_NETWORK
-    assert (s.cost, s.init, s.lr) == ("quadratic", "large", 3.0)
-    assert (ex.WTH_NETWORK.batch_size, ex.WTH_NETWORK.n_epochs) == (10, 30)
-    assert ex.WTH_NETWORK2.l2 == pytest.approx(5.0 / 50_000)
-    assert (ex.WTH_NETWORK2.cost, ex.WTH_NETWORK2.init, ex.WTH_NETWORK2.lr) == (
+    assert wth.NETWORK.sizes == (784, 30, 10)
+    s = wth.NETWORK
+    assert (s.cost, s.init, s.lr, s.batch_size, s.n_epochs) == ("quadratic", "large", 3.0, 10, 30)
+    assert wth.NETWORK2.l2 == pytest.approx(5.0 / 50_000)
+    assert (wth.NETWORK2.cost, wth.NETWORK2.init, wth.NETWORK2.lr) == (
         "cross_entropy", "scaled", 0.5)
-    s = ex.SAVANT_ORIGINAL
+    assert wth.THREE_B1B.sizes == (784, 16, 16, 10)
+    s = savant.ORIGINAL
     assert (s.sizes, s.activations, s.optimizer, s.lr, s.batch_size, s.n_epochs, s.init) == (
         (784, 128, 10), ("relu", "softmax"), "adam", 1e-3, 32, 5, "glorot_uniform")
-    assert {n: ex.NAMED[n].shuffle for n in ("savant_once", "savant_each_epoch", "savant_fixed")
-            } == {"savant_once": "once", "savant_each_epoch": "each_epoch", "savant_fixed": "fixed"}
-    assert ex.with_hidden(ex.WTH_NETWORK, 5).sizes == (784, 5, 10)
+    assert {n: savant.NAMED[n].derange for n in ("savant_once", "savant_each_epoch",
+                                                 "savant_fixed", "savant_mixed")} == {
+        "savant_once": "once", "savant_each_epoch": "each_epoch", "savant_fixed": "fixed",
+        "savant_mixed": "mixed"}
+    assert ex.with_hidden(wth.NETWORK, 5).sizes == (784, 5, 10)
+    assert ex.get_settings("wth_network2") is wth.NETWORK2
+
+
+def test_one_change_runs_differ_in_exactly_one_setting():
+    """Chapter 8 compares pairs that differ in init, L2 or cost alone (lr goes with the cost)."""
+    def differences(a, b):
+        return {f for f in ("cost", "init", "l2") if getattr(a, f) != getattr(b, f)}
+    plan = wth.plan()
+    pairs = [("ce_large", "ce_scaled", {"init"}), ("ce_large", "ce_large_l2", {"l2"}),
+             ("ce_scaled", "network2 30", {"l2"}), ("ce_large_l2", "network2 30", {"init"}),
+             ("network.py 30", "ce_large", {"cost"})]
+    for a, b, changed in pairs:
+        assert differences(plan[a], plan[b]) == changed, (a, b)
 
 
 @pytest.mark.parametrize("changes, message", [
-    ({"dataset": "cifar"}, "dataset must be one of"),
-    ({"shuffle": "sometimes"}, "shuffle must be one of"),
-    ({"shuffle": "once"}, "fashion-mnist only"),
+    ({"dataset": "cifar"}, "unknown dataset 'cifar'"),
+    ({"derange": "sometimes"}, "unknown derange 'sometimes'"),
+    ({"derange": "once"}, "fashion-mnist only"),
 ])
 def test_bad_settings_are_refused(changes, message):
     with pytest.raises(ValueError, match=message):
-        dataclasses.replace(ex.WTH_NETWORK, **changes)
+        dataclasses.replace(wth.NETWORK, **changes)
 
 
 def test_bad_run_arguments_are_refused(tiny_data):
     with pytest.raises(ValueError, match="settings must be a Settings or one of"):
         ex.run("no_such_experiment", seed=0, cache=False)
     with pytest.raises(ValueError, match="seed must be an integer >= 0, got -1"):
-        ex.run(ex.WTH_NETWORK, seed=-1, cache=False)
+        ex.run(wth.NETWORK, seed=-1, cache=False)
     with pytest.raises(ValueError, match="n_hidden must be an integer >= 1"):
-        ex.with_hidden(ex.WTH_NETWORK, 0)
+        ex.with_hidden(wth.NETWORK, 0)
 
 
 def test_same_seed_same_bits_other_seed_other_weights(tiny_data):
-    settings = small(ex.WTH_NETWORK)
+    settings = small(wth.NETWORK)
     a = ex.run(settings, seed=3, cache=False)
     b = ex.run(settings, seed=3, cache=False)
     c = ex.run(settings, seed=4, cache=False)
@@ -88,10 +105,10 @@ def test_same_seed_same_bits_other_seed_other_weights(tiny_data):
 
 def test_the_cache_returns_the_trained_network_and_retrains_nothing(tiny_data, tmp_path):
     cache = ResultsCache(tmp_path)
-    settings = small(ex.SAVANT_ORIGINAL)
+    settings = small(savant.ORIGINAL)
     epochs = []
-    first = ex.run(settings, seed=0, cache=cache, progress=lambda e, n, h: epochs.append(e))
-    again = ex.run(settings, seed=0, cache=cache, progress=lambda e, n, h: epochs.append(e))
+    first = ex.run(settings, seed=0, cache=cache, progress=lambda e, h: epochs.append(e))
+    again = ex.run(settings, seed=0, cache=cache, progress=lambda e, h: epochs.append(e))
     assert (first.cached, again.cached) == (False, True)
     assert epochs == [1, 2]                    # the second call trained nothing
     assert all(np.array_equal(p, q) for p, q in zip(first.net.parameters, again.net.parameters))
@@ -102,34 +119,92 @@ def test_the_cache_returns_the_trained_network_and_retrains_nothing(tiny_data, t
 
 
 def test_shuffled_once_trains_on_deranged_images(tiny_data):
-    settings = small(ex.SAVANT_ONCE)
-    X, y, evals = ex.load_split(settings, seed=0)
+    settings = small(savant.ONCE)
+    setup = ex.training_setup(settings, seed=0)
+    X, y = setup.epoch_data(1, setup.X, setup.y)
     original = ex._dataset("fashion-mnist").train
     tiles = X.reshape(-1, 4, 7, 4, 7).transpose(0, 1, 3, 2, 4).reshape(len(X), 16, 49)
     tiles0 = original.X.reshape(-1, 4, 7, 4, 7).transpose(0, 1, 3, 2, 4).reshape(len(X), 16, 49)
     assert not np.any(np.all(tiles == tiles0, axis=2))   # no tile stays in place
     assert np.array_equal(np.sort(X, axis=1), np.sort(original.X, axis=1))  # same pixels
     assert np.array_equal(y, original.y)
-    assert set(evals) == {"test", "test_shuffled"}
+    assert np.array_equal(setup.epoch_data(2, setup.X, setup.y)[0], X)      # once: every epoch
+    assert set(setup.eval_sets) == {"test", "test_shuffled"}
     X_shuffled, y_test, perms = ex.shuffled_test_set(4)
     assert np.array_equal(unshuffle_tiles(X_shuffled, perms, 4),
                           ex._dataset("fashion-mnist").test.X)
-    assert np.array_equal(evals["test_shuffled"][0], X_shuffled)
+    assert np.array_equal(setup.eval_sets["test_shuffled"][0], X_shuffled)
 
 
-def test_fixed_permutation_is_one_derangement_for_train_and_test(tiny_data):
-    settings = small(ex.SAVANT_FIXED)
-    X, _, evals = ex.load_split(settings, seed=5)
-    perm = ex.fixed_permutation(settings, 5)
+def test_the_hook_of_epoch_k_is_what_the_seeds_stream_gives(tiny_data):
+    """Each epoch's images are the run's "derangements" stream's k-th draw, nothing else."""
+    setup = ex.training_setup(small(savant.EACH_EPOCH), seed=7)
+    stream = ex.run_streams(7)["derangements"]
+    for epoch in (1, 2, 3):
+        expected = shuffle_tiles(setup.X, random_derangements(len(setup.X), 16, rng=stream), 4)
+        assert np.array_equal(setup.epoch_data(epoch, setup.X, setup.y)[0], expected)
+    other = ex.training_setup(small(savant.EACH_EPOCH), seed=8)
+    assert not np.array_equal(other.epoch_data(1, other.X, other.y)[0],
+                              ex.training_setup(small(savant.EACH_EPOCH), seed=7).epoch_data(
+                                  1, setup.X, setup.y)[0])
+
+
+def test_the_streams_are_independent_and_repeatable():
+    a, b = ex.run_streams(3), ex.run_streams(3)
+    assert list(a) == list(ex.STREAMS)
+    draws = {name: g.random(4) for name, g in a.items()}
+    assert all(np.array_equal(draws[n], b[n].random(4)) for n in ex.STREAMS)
+    assert len({tuple(v) for v in draws.values()}) == len(ex.STREAMS)
+
+
+def test_mixed_training_shuffles_about_half_of_the_images_each_epoch(tiny_data):
+    setup = ex.training_setup(small(savant.MIXED), seed=0)
+    original = setup.X
+    fractions = []
+    for epoch in (1, 2, 3):
+        X, _ = setup.epoch_data(epoch, setup.X, setup.y)
+        fractions.append(np.mean(np.any(X != original, axis=1)))
+    # 240 images: the share shuffled is 1/2 +- 3.3 standard errors (0.032 each)
+    assert all(abs(f - 0.5) < 0.11 for f in fractions), fractions
+    assert len(set(fractions)) > 1                      # a fresh draw every epoch
+    again = ex.training_setup(small(savant.MIXED), seed=0)
+    assert np.array_equal(again.epoch_data(1, again.X, again.y)[0],
+                          ex.training_setup(small(savant.MIXED), seed=0).epoch_data(
+                              1, setup.X, setup.y)[0])
+
+
+def test_uniform_permutations_leave_about_one_tile_in_place(tiny_data):
+    """A uniform permutation of 16 tiles has on average 1 fixed point; a derangement none."""
+    setup = ex.training_setup(small(savant.PERMUTATIONS), seed=0)
+    original = setup.X.reshape(-1, 4, 7, 4, 7).transpose(0, 1, 3, 2, 4).reshape(-1, 16, 49)
+    in_place = []
+    for epoch in range(1, 9):                           # 8 x 240 = 1920 images
+        X, _ = setup.epoch_data(epoch, setup.X, setup.y)
+        tiles = X.reshape(-1, 4, 7, 4, 7).transpose(0, 1, 3, 2, 4).reshape(-1, 16, 49)
+        in_place.append(np.all(tiles == original, axis=2).sum(axis=1))
+    in_place = np.concatenate(in_place)
+    # fixed points ~ Poisson(1): mean 1, sd 1; over 1920 images the mean is 1 +- 0.023 (1 se)
+    assert abs(in_place.mean() - 1) < 0.1
+    assert 0.3 < np.mean(in_place == 0) < 0.45         # P(no fixed point) -> 1/e = 0.368
+
+
+def test_fixed_permutation_is_one_derangement_for_train_and_test_and_stored(tiny_data, tmp_path):
+    settings = small(savant.FIXED)
+    setup = ex.training_setup(settings, seed=5)
+    perm = np.array(setup.drawn["fixed_permutation"])
     data = ex._dataset("fashion-mnist")
     assert np.all(perm != np.arange(16))
+    X, _ = setup.epoch_data(1, setup.X, setup.y)
     assert np.array_equal(unshuffle_tiles(X, perm, 4), data.train.X)
-    assert np.array_equal(unshuffle_tiles(evals["test_fixed"][0], perm, 4), data.test.X)
+    assert np.array_equal(unshuffle_tiles(setup.eval_sets["test_fixed"][0], perm, 4), data.test.X)
+    trained = ex.run(settings, seed=5, cache=tmp_path)
+    again = ex.run(settings, seed=5, cache=tmp_path)
+    assert again.cached and again.drawn == trained.drawn == {"fixed_permutation": perm.tolist()}
 
 
 def test_fresh_derangements_each_epoch_differ_from_shuffling_once(tiny_data):
-    once = ex.run(small(ex.SAVANT_ONCE), seed=0, cache=False)
-    each = ex.run(small(ex.SAVANT_EACH_EPOCH), seed=0, cache=False)
+    once = ex.run(small(savant.ONCE), seed=0, cache=False)
+    each = ex.run(small(savant.EACH_EPOCH), seed=0, cache=False)
     assert len(each.history.train_loss) == 2
     assert set(each.history.eval_accuracy) == {"test", "test_shuffled"}
     # Epoch 1 sees the same derangements (the same data stream), epoch 2 fresh ones.
@@ -138,6 +213,6 @@ def test_fresh_derangements_each_epoch_differ_from_shuffling_once(tiny_data):
 
 
 def test_learns_the_tiny_problem(tiny_data):
-    settings = dataclasses.replace(ex.WTH_NETWORK2, n_epochs=10)
+    settings = dataclasses.replace(wth.NETWORK2, n_epochs=10)
     result = ex.run(settings, seed=0, cache=False)
     assert result.metrics["test"] > 0.9

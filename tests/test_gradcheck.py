@@ -7,15 +7,15 @@ import pytest
 
 from nnlego import Network, gradient_check, numerical_gradient, relative_error
 from nnlego.activations import ACTIVATIONS
-from nnlego.costs import COSTS
+from nnlego.costs import COSTS, VALID_OUTPUTS
 
 HIDDEN = sorted(ACTIVATIONS)
 OUTPUT = sorted(ACTIVATIONS)
 
 
 def _cost_is_defined(cost, output):
-    # Cross-entropies take logs of outputs, so they need outputs in (0, 1).
-    return cost == "quadratic" or output in ("sigmoid", "softmax")
+    # Every pair Network accepts: cross-entropies take logs of outputs (see costs.VALID_OUTPUTS).
+    return VALID_OUTPUTS[cost] is None or output in VALID_OUTPUTS[cost]
 
 
 CASES = [(h, o, c, l2) for h, o, c, l2 in itertools.product(HIDDEN, OUTPUT, sorted(COSTS),
@@ -104,3 +104,29 @@ def test_gradient_check_leaves_a_float32_network_unchanged():
     gradient_check(net, rng.standard_normal((2, 3)), np.array([0, 1]))
     assert net.weights[0].dtype == np.float32
     np.testing.assert_array_equal(net.weights[0], W)
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(X=np.full((2, 3), np.inf)), ValueError, "X holds 6 non-finite values"),
+    (dict(y=np.array([0, 5])), ValueError, r"labels in \[0, 1\]"),
+    (dict(eps=0.0), ValueError, "eps must be > 0"),
+    (dict(l2=-1.0), ValueError, "l2 must be >= 0"),
+    (dict(grads=([np.zeros((3, 2))], [])), ValueError, r"grads must be a pair \(grads_W"),
+    (dict(grads=([np.zeros((2, 3))], [np.zeros(2)])), ValueError,
+     r"grads' W0 has shape \(2, 3\), expected \(3, 2\)"),
+    (dict(net="a network"), TypeError, "net must be an nnlego Network"),
+])
+def test_gradient_check_names_bad_arguments(kwargs, error, message):
+    rng = np.random.default_rng(0)
+    args = dict(net=Network([3, 2], rng=rng), X=rng.standard_normal((2, 3)), y=np.array([0, 1]))
+    with pytest.raises(error, match=message):
+        gradient_check(**(args | kwargs))
+
+
+def test_numerical_gradient_needs_a_writable_float_array():
+    with pytest.raises(TypeError, match="x must be a writable float NumPy array"):
+        numerical_gradient(lambda: 0.0, [1.0, 2.0])
+    with pytest.raises(TypeError, match="got dtype int64"):
+        numerical_gradient(lambda: 0.0, np.arange(3))
+    with pytest.raises(TypeError, match="f must be a function"):
+        numerical_gradient(3.0, np.zeros(3))

@@ -4,8 +4,9 @@ import gzip
 
 import numpy as np
 import pytest
+from tiny_data import idx_bytes
 
-from nnlego.idx import IdxError, idx_bytes, parse_idx, read_idx
+from nnlego.data_sources import SourceError, identify, parse_idx
 
 
 def test_worked_example_by_hand():
@@ -52,7 +53,7 @@ def test_round_trip(dtype, shape):
 )
 def test_wrong_magic_number_is_refused(magic):
     """A file that does not start with 00 00 <known type> is not parsed."""
-    with pytest.raises(IdxError, match=r"labels\.idx: bad IDX magic number"):
+    with pytest.raises(SourceError, match=r"labels\.idx: bad IDX magic number"):
         parse_idx(magic + bytes(20), name="labels.idx")
 
 
@@ -60,7 +61,7 @@ def test_truncated_file_is_refused_and_says_the_expected_length():
     """One byte missing from the data: the error gives both lengths and the fix."""
     data = idx_bytes(np.zeros((3, 4, 4), np.uint8))
     with pytest.raises(
-        IdxError,
+        SourceError,
         match=r"images: IDX file is truncated: 63 bytes, expected 64"
         r".*nnlego data fetch",
     ):
@@ -70,32 +71,23 @@ def test_truncated_file_is_refused_and_says_the_expected_length():
 def test_truncated_header_and_trailing_bytes_are_refused():
     """The header must hold every dimension; no bytes may follow the data."""
     data = idx_bytes(np.zeros((3, 4, 4), np.uint8))
-    with pytest.raises(IdxError, match="truncated IDX header"):
+    with pytest.raises(SourceError, match="truncated IDX header"):
         parse_idx(data[:10])
-    with pytest.raises(IdxError, match="too long"):
+    with pytest.raises(SourceError, match="too long"):
         parse_idx(data + b"\x00")
 
 
 def test_idx_error_is_a_value_error():
     """Callers that catch ValueError (the CLI does) catch bad files too."""
-    assert issubclass(IdxError, ValueError)
-
-
-def test_read_idx_plain_and_gzipped_files_agree(tmp_path):
-    """read_idx recognises gzip by its magic bytes, whatever the file name."""
-    a = np.arange(12, dtype=np.uint8).reshape(3, 4)
-    (tmp_path / "plain").write_bytes(idx_bytes(a))
-    (tmp_path / "packed").write_bytes(gzip.compress(idx_bytes(a)))
-    np.testing.assert_array_equal(read_idx(tmp_path / "plain"), a)
-    np.testing.assert_array_equal(read_idx(tmp_path / "packed"), a)
+    assert issubclass(SourceError, ValueError)
 
 
 def test_truncated_gzip_names_the_file(tmp_path):
-    """A download cut short inside the gzip stream is an IdxError naming the file."""
+    """A download cut short inside the gzip stream is a SourceError naming the file."""
     path = tmp_path / "train-images-idx3-ubyte.gz"
     path.write_bytes(gzip.compress(idx_bytes(np.ones((50, 28, 28), np.uint8)))[:-20])
-    with pytest.raises(IdxError, match=r"train-images-idx3-ubyte\.gz: not a valid gzip file"):
-        read_idx(path)
+    with pytest.raises(SourceError, match=r"train-images-idx3-ubyte\.gz: not a valid gzip file"):
+        identify(path)
 
 
 def test_idx_bytes_refuses_dtypes_idx_cannot_hold():

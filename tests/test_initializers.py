@@ -63,3 +63,21 @@ def test_unknown_init_lists_the_valid_names():
     """A typo names the valid choices."""
     with pytest.raises(ValueError, match="unknown init 'xavier'.*glorot_uniform"):
         get_initializer("xavier")
+
+
+@pytest.mark.parametrize("name", sorted(INITIALIZERS))
+@pytest.mark.parametrize("n_in, n_out, rng, error, message", [
+    (0, 3, np.random.default_rng(0), ValueError, "n_in must be an integer >= 1, got 0"),
+    (3, 2.5, np.random.default_rng(0), ValueError, "n_out must be an integer >= 1, got 2.5"),
+    (3, 2, 0, TypeError, "rng must be a numpy Generator"),
+])
+def test_schemes_check_their_arguments(name, n_in, n_out, rng, error, message):
+    with pytest.raises(error, match=message):
+        get_initializer(name)(n_in, n_out, rng=rng)
+
+
+def test_init_biases_checks_its_arguments():
+    with pytest.raises(ValueError, match="unknown init 'xavier'"):
+        init_biases("xavier", 3, rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="n_out must be"):
+        init_biases("large", -1, rng=np.random.default_rng(0))

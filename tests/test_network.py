@@ -92,7 +92,7 @@ def test_copy_is_independent():
 
 @pytest.mark.parametrize("kwargs, message", [
     (dict(sizes=[784]), "at least an input and an output"),
-    (dict(sizes=[784, 0, 10]), r"sizes\[i\] must be an integer >= 1, got 0"),
+    (dict(sizes=[784, 0, 10]), r"sizes\[1\] must be an integer >= 1, got 0"),
     (dict(sizes=[3, 2], activations="sigmod"), "unknown activation 'sigmod'"),
     (dict(sizes=[3, 2, 2], activations=["relu"]), "one name or 2 names"),
     (dict(sizes=[3, 2], cost="mse"), "unknown cost 'mse'"),
@@ -126,3 +126,91 @@ def test_bad_inputs_name_what_they_got_and_expected():
         net.accuracy(np.zeros((2, 4)), np.array([0, 1, 2]))
     with pytest.raises(ValueError, match="not one-hot"):
         net.loss(np.zeros((2, 4)), np.array([0.5, 1.0]))
+
+
+@pytest.mark.parametrize("activations, cost", [
+    ("relu", "cross_entropy"),                       # the one-name shortcut: relu outputs
+    ("identity", "cross_entropy"),
+    (["relu", "identity"], "categorical_cross_entropy"),
+    (["relu", "relu"], "categorical_cross_entropy"),
+    (["relu", "sigmoid"], "categorical_cross_entropy"),   # its minimum (all outputs 1) ignores y
+])
+def test_a_cost_undefined_on_the_output_layer_is_refused_with_the_valid_pairs(activations, cost):
+    """The message lists every valid pair and a fixed activations list."""
+    with pytest.raises(ValueError, match="undefined on the output layer") as caught:
+        Network([3, 4, 2], activations, cost, rng=np.random.default_rng(0))
+    message = str(caught.value)
+    assert "quadratic with any output" in message
+    assert "cross_entropy with sigmoid or softmax" in message
+    assert "categorical_cross_entropy with softmax" in message
+    if isinstance(activations, str):
+        assert f"one name activations={activations!r} sets every layer" in message
+        assert f"activations=[{activations!r}, 'sigmoid']" in message
+
+
+@pytest.mark.parametrize("activations, cost", [
+    (output, "quadratic") for output in ("sigmoid", "relu", "softmax", "identity")] + [
+    ("sigmoid", "cross_entropy"), (["relu", "sigmoid"], "cross_entropy"),
+    (["relu", "softmax"], "cross_entropy"), (["relu", "softmax"], "categorical_cross_entropy"),
+])
+def test_every_pair_with_a_defined_cost_is_accepted(activations, cost):
+    net = Network([3, 4, 2], activations, cost, rng=np.random.default_rng(0))
+    assert np.isfinite(net.loss(np.ones((2, 3)), [0, 1]))
+
+
+@pytest.mark.parametrize("sizes, message", [
+    ("784-30-10", r"list of ints, e\.g\. \[784, 30, 10\], got str '784-30-10'; write "
+                  r"\[784, 30, 10\]"),
+    (784, "list of ints"),
+    (None, "list of ints"),
+    ([784, 30.0, 10], r"sizes\[1\] must be an integer >= 1, got 30.0"),
+    ([784, True], r"sizes\[1\] must be an integer"),
+])
+def test_sizes_must_be_a_list_of_ints(sizes, message):
+    with pytest.raises(ValueError, match=message):
+        Network(sizes, rng=np.random.default_rng(0))
+
+
+def _with_nan_and_inf():
+    X = np.ones((5, 4))
+    X[1, 2] = np.nan
+    X[3, 2] = X[3, 0] = np.inf
+    return X
+
+
+@pytest.mark.parametrize("method", ["forward", "predict", "accuracy", "loss", "gradients"])
+def test_non_finite_inputs_are_refused_with_counts_and_a_likely_cause(method):
+    """NaN / inf anywhere in X: how many values, rows and columns, and why it happens."""
+    net = Network([4, 3], rng=np.random.default_rng(0))
+    args = (_with_nan_and_inf(),) if method in ("forward", "predict") else \
+        (_with_nan_and_inf(), np.zeros(5, int))
+    with pytest.raises(ValueError, match=r"X holds 3 non-finite values \(NaN or inf\) in 2 of "
+                                         r"its 5 rows \(samples\) and 2 of its 4 columns") as e:
+        getattr(net, method)(*args)
+    assert "standard deviation of 0" in str(e.value)
+
+
+def test_l2_of_loss_and_gradients_is_checked():
+    net = Network([4, 3], rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="l2 must be >= 0"):
+        net.loss(np.ones((2, 4)), [0, 1], l2=-1.0)
+    with pytest.raises(ValueError, match="l2 must be a finite number"):
+        net.gradients(np.ones((2, 4)), [0, 1], l2=float("nan"))
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(activations=None), TypeError, "activations must be one name or a list"),
+    (dict(dtype="float7"), ValueError, "dtype must be float32 or float64, got 'float7'"),
+    (dict(rng=np.random.RandomState(0)), TypeError, "rng must be a numpy Generator"),
+])
+def test_wrong_types_name_the_argument(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        Network([3, 2], **({"rng": np.random.default_rng(0)} | kwargs))
+
+
+def test_ragged_inputs_name_the_argument():
+    net = Network([2, 2], rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="X must be an array of numbers"):
+        net.predict([[1.0, 2.0], [3.0]])
+    with pytest.raises(ValueError, match="y must be an array of integer labels"):
+        net.accuracy(np.ones((2, 2)), [[0], [1, 0]])

@@ -165,3 +165,43 @@ def test_hidden_size_sweep_draws_mean_spread_and_the_article():
     article = [line for line in ax.lines if line.get_label() == "the article"][0]
     assert list(article.get_xdata()) == [0] and list(article.get_ydata()) == [22.8]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2", "30"]
+
+
+def test_accuracy_matrix_shows_the_seed_range_in_every_cell():
+    """With low/high each cell reads '91.0%', then '[90.0%, 92.0%]', then the article."""
+    m = np.array([[0.91, 0.1], [0.2, 0.85]])
+    ax = plots.plot_accuracy_matrix(m, ["a", "b"], ["c", "d"], low=m - 0.01, high=m + 0.01,
+                                    reference=m)
+    assert "91.0%\n[90.0%, 92.0%]\n(article: 91.0%)" in [t.get_text() for t in ax.texts]
+    with pytest.raises(ValueError, match="both low and high"):
+        plots.plot_accuracy_matrix(m, ["a", "b"], ["c", "d"], low=m)
+
+
+def test_correlation_map_scale_is_fitted_to_the_values_by_default():
+    """A map in 0.2..0.7 gets a 0.2..0.7 colour scale; 'symmetric' gives -0.7..0.7."""
+    corr = np.linspace(0.2, 0.7, 784).reshape(28, 28)
+    norm = plots.plot_correlation_map(corr).images[0].norm
+    assert (norm.vmin, norm.vmax) == pytest.approx((0.2, 0.7))
+    norm = plots.plot_correlation_map(corr, scale="symmetric").images[0].norm
+    assert (norm.vmin, norm.vmax) == pytest.approx((-0.7, 0.7))
+    fig = plots.plot_correlation_maps({"a": corr, "b": corr - 0.1})
+    assert fig.axes[0].images[0].norm.vmin == pytest.approx(0.1)
+    assert fig.axes[-1].get_ylabel() == plots.savant.CORRELATION_LABEL
+
+
+def test_savant_curves_draw_mean_band_and_the_article_at_its_epoch():
+    """One mean line per test set, the article's numbers as crosses at the given epoch."""
+    curves = {"original": [[20.0, 32.0, 40.0], [22.0, 30.0, 41.0]],
+              "shuffled": [[50.0, 63.0, 70.0], [52.0, 61.0, 69.0]]}
+    ax = plots.plot_savant_curves(curves, article={"original": 32, "shuffled": 63}, epoch=2)
+    crosses = [line for line in ax.lines if line.get_marker() == "x" and len(line.get_xdata())]
+    assert sorted(float(line.get_ydata()[0]) for line in crosses) == [32.0, 63.0]
+    assert all(float(line.get_xdata()[0]) == 2 for line in crosses)
+    with pytest.raises(ValueError, match="n_seeds, n_epochs"):
+        plots.plot_savant_curves({"original": [1.0, 2.0]})
+
+
+def test_neuron_tiles_outline_the_highlighted_tiles():
+    """Three tiles highlighted in the first image: three rectangles on its Axes."""
+    fig = plots.plot_neuron_tiles(np.zeros((2, 28, 28)), 4, highlights=[[0, 5, 10], []])
+    assert len(fig.axes[0].patches) == 3 and len(fig.axes[1].patches) == 0

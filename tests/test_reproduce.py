@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 from test_experiments import tiny_dataset
 
-from nnlego import cli
+from nnlego import cli, runner
 from nnlego import experiments as ex
 from nnlego import reproduce as rp
+from nnlego.articles import _compare, savant, wth
 
 
 @pytest.fixture
@@ -25,17 +26,17 @@ def tiny_data(monkeypatch, tmp_path):
 def test_quick_reproduce_writes_the_report_and_reuses_the_cache(tiny_data):
     out = tiny_data / "results"
     record = rp.reproduce("all", out=out, seeds=2, quick=True, workers=1)
-    n_runs = len(rp.plan("all", quick=True)) * 2
+    n_runs = sum(len(p) for p in rp.plans("all", quick=True).values()) * 2
     assert record["timing"]["trained_runs"] == n_runs
     assert (out / "results.md").is_file()
     assert json.loads((out / "results.json").read_text()) == json.loads(json.dumps(record))
     for name in record["figures"]:
         assert (out / name).stat().st_size > 1000, name
     assert {"wth_hidden_images.png", "wth_collage_8.png", "savant_correlation_maps.png",
-            "savant_matrix_savant_once.png"} <= set(record["figures"])
+            "savant_matrix_once.png"} <= set(record["figures"])
     experiments = {row["experiment"] for row in record["rows"]}
-    assert experiments == {"wth 1", "wth 2", "wth 3", "savant 4", "savant 5", "savant 6",
-                           "savant 7"}
+    assert experiments == {"wth 1", "wth 2", "wth 3", "wth 4", "wth 5", "wth 6", "savant 4",
+                           "savant 5", "savant 6", "savant 7", "savant 8"}
     table = (out / "results.md").read_text()
     assert table.count("\n| ") == len(record["rows"]) + 1          # a line per row + header
     assert set(record["wth"]["top_bricks"]) == {"0", "1", "8"}
@@ -54,36 +55,38 @@ def test_two_workers_give_the_same_numbers_as_one(tiny_data):
 
 
 def test_rows_compare_with_the_article():
-    agrees = rp._row("x", "s", 50.0, [49.0, 50.5, 51.5])
+    agrees = _compare.row("x", "s", 50.0, [49.0, 50.5, 51.5])
     assert agrees["difference"] == pytest.approx(0.33, abs=0.01)
     assert agrees["verdict"].startswith("agrees")
-    inside = rp._row("x", "s", 58.75, [50.0, 60.0, 70.0])        # mean 60, article in range
+    inside = _compare.row("x", "s", 58.75, [50.0, 60.0, 70.0])        # mean 60, article in range
     assert "seed range" in inside["verdict"]
-    close = rp._row("x", "s", 63.0, [58.0, 58.5])
+    close = _compare.row("x", "s", 63.0, [58.0, 58.5])
     assert close["verdict"].startswith("close (-4.8")
-    differs = rp._row("x", "s", 32.0, [10.0, 11.0])
+    differs = _compare.row("x", "s", 32.0, [10.0, 11.0])
     assert differs["verdict"].startswith("differs (-21.5")
-    beyond = rp._row("x", "s", None, [1.0, 3.0])
+    beyond = _compare.row("x", "s", None, [1.0, 3.0])
     assert (beyond["difference"], beyond["mean"], beyond["min"], beyond["max"]) == (
         None, 2.0, 1.0, 3.0)
 
 
 def test_the_plan_covers_both_articles():
-    names = [(s.name, s.n_hidden, s.grid) for s in rp.plan("all")]
-    for n in rp.SWEEP_SIZES:
+    planned = rp.plans("all")
+    names = [(s.name, s.n_hidden, s.grid) for plan in planned.values() for s in plan.values()]
+    for n in wth.SWEEP_SIZES:
         assert ("wth_network", n, 4) in names and ("wth_network2", n, 4) in names
-    for g in rp.EXTRA_GRIDS:
+    for g in savant.EXTRA_GRIDS:
         assert ("savant_once", 128, g) in names
-    assert {"savant_original", "savant_each_epoch", "savant_fixed", "wth_ce_large"} <= {
-        n for n, _, _ in names}
+    assert {"savant_original", "savant_each_epoch", "savant_fixed", "savant_mixed",
+            "savant_permutations", "wth_ce_large", "wth_3b1b"} <= {n for n, _, _ in names}
     assert len(names) == len(set(names))
-    assert all(s.n_train == 3_000 for s in rp.plan("wth", quick=True))
+    assert all(s.n_train == 3_000 and s.n_epochs == 2
+               for s in rp.plans("wth", quick=True)["wth"].values())
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["reproduce", "bogus"], "experiment must be one of wth, savant, all, got 'bogus'"),
-    (["reproduce", "--seeds", "0"], "--seeds must be >= 1, got 0"),
-    (["reproduce", "--workers", "0"], "--workers must be >= 1, got 0"),
+    (["reproduce", "bogus"], "unknown experiment 'bogus'; choose one of ['all', 'savant', 'wth']"),
+    (["reproduce", "--seeds", "0"], "seeds must be an integer >= 1, got 0"),
+    (["reproduce", "--workers", "0"], "workers must be an integer >= 1, got 0"),
 ])
 def test_bad_options_give_a_clear_error(argv, message, capsys):
     assert cli.main(argv) == 2
@@ -128,25 +131,25 @@ class RecordingProgress:
     def planned(self, n_runs):
         self.events.append(("planned", n_runs))
 
-    def epoch(self, label, epoch, n_epochs, accuracies):
-        self.events.append(("epoch", label, epoch, n_epochs, accuracies))
+    def epoch(self, run, epoch, history):
+        self.events.append(("epoch", run, epoch, history.last_eval_accuracy()))
 
-    def done(self, label, result):
-        self.events.append(("done", label, result.metrics["test"]))
+    def done(self, run, result):
+        self.events.append(("done", run, result.metrics["test"]))
 
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_progress_reports_every_epoch_of_every_run(tiny_data, workers):
-    jobs = [(s, 0) for s in rp.plan("savant", quick=True)]
+    jobs = [(s, 0) for s in rp.plans("savant", quick=True)["savant"].values()]
     progress = RecordingProgress()
-    results = rp.run_all(jobs, workers=workers, cache=False, progress=progress)
+    results = runner.run_all(jobs, workers=workers, cache=False, progress=progress)
     assert progress.events[0] == ("planned", len(jobs))
-    for settings, seed in jobs:
-        label = rp._label(settings, seed)
-        epochs = [e for e in progress.events if e[0] == "epoch" and e[1] == label]
-        assert [e[2] for e in epochs] == [1, 2] and epochs[-1][3] == 2
-        final = results[settings, seed].metrics
-        assert epochs[-1][4] == {k: final[k] for k in epochs[-1][4]}
-        assert set(epochs[-1][4]) >= {"test", "test_shuffled"}         # Fashion-MNIST runs
-        done = [e for e in progress.events if e[0] == "done" and e[1] == label]
-        assert done == [("done", label, results[settings, seed].metrics["test"])]
+    for run in jobs:
+        epochs = [e for e in progress.events if e[0] == "epoch" and e[1] == run]
+        assert [e[2] for e in epochs] == [1, 2]
+        final = results[run].metrics
+        assert epochs[-1][3] == {k: final[k] for k in epochs[-1][3]}
+        assert set(epochs[-1][3]) >= {"test", "test_shuffled"}         # Fashion-MNIST runs
+        done = [e for e in progress.events if e[0] == "done" and e[1] == run]
+        assert done == [("done", run, results[run].metrics["test"])]
+    assert runner.label(jobs[-1]).startswith("savant_once 128 hidden grid 7, seed 0")

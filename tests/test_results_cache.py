@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
+import re
+import subprocess
+import sys
+import warnings
 
 import numpy as np
 import pytest
 
-from nnlego import Network, results_cache
-from nnlego.experiments import WTH_NETWORK
+from nnlego import Network, results_cache, save_network
+from nnlego.articles.wth import NETWORK as WTH_NETWORK
 from nnlego.results_cache import ResultsCache, data_fingerprint
 
 
@@ -37,30 +42,143 @@ def test_the_fingerprint_tells_data_apart():
     assert data_fingerprint(X) != data_fingerprint(X[:1000])
 
 
+HISTORY = {"train_loss": [1.0], "train_accuracy": [0.5], "eval_loss": {}, "eval_accuracy": {}}
+RECORD = {"history": HISTORY, "metrics": {"test": 0.5}}
+
+
 def test_save_then_load_round_trip(tmp_path):
     cache = ResultsCache(tmp_path / "deep" / "er")
     net = a_net()
-    cache.save("k1", net, {"metrics": {"test": 0.5}})
+    cache.save("k1", net, RECORD)
     loaded, record = cache.load("k1")
     assert all(np.array_equal(p, q) for p, q in zip(net.parameters, loaded.parameters))
     assert record["metrics"] == {"test": 0.5} and record["key"] == "k1"
+    assert record["npz_sha256"] == hashlib.sha256((cache.root / "k1.npz").read_bytes()).hexdigest()
     assert cache.keys() == ["k1"]
     assert cache.load("missing") is None
     assert cache.clear() == 1 and cache.keys() == []
 
 
-def test_a_half_or_corrupt_entry_is_not_used(tmp_path):
+def _flip_a_byte(path):
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def _truncate(path):
+    path.write_bytes(path.read_bytes()[:-100])
+
+
+def _rewrite_json(change):
+    def damage(path):
+        meta = path.with_suffix(".json")
+        meta.write_text(change(meta.read_text()))
+    return damage
+
+
+def _drop_history(text):
+    record = json.loads(text)
+    del record["history"]
+    return json.dumps(record)
+
+
+def _another_network(path):
+    save_network(a_net(seed=1), path)            # a valid network, but not the one recorded
+
+
+DAMAGE = {
+    "truncated npz": (_truncate, "sha256"),
+    "emptied npz": (lambda path: path.write_bytes(b""), "sha256"),
+    "bit-flipped npz": (_flip_a_byte, "sha256"),
+    "npz swapped for another network": (_another_network, "sha256"),
+    "json without history": (_rewrite_json(_drop_history), r"lacks \['history'"),
+    "json not json": (_rewrite_json(lambda text: text[:-20]), "does not parse"),
+    "json not an object": (_rewrite_json(lambda text: "[1, 2]"), "not an object"),
+    "json not text": (lambda path: path.with_suffix(".json").write_bytes(b"\xff\xfe{"),
+                      "does not parse"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(DAMAGE))
+def test_a_damaged_entry_warns_once_names_its_path_and_counts_as_missing(tmp_path, kind):
+    """Each kind of damage: one RuntimeWarning naming the entry, load() -> None, and a new save
+    (the caller's retraining) overwrites it with an intact entry."""
     cache = ResultsCache(tmp_path)
-    cache.save("k", a_net(), {"metrics": {}})
-    (tmp_path / "k.npz").write_bytes(b"garbage")
-    assert cache.load("k") is None
-    cache.save("k", a_net(), {"metrics": {}})
+    cache.save("k", a_net(), RECORD)
+    damage, reason = DAMAGE[kind]
+    damage(tmp_path / "k.npz")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert cache.load("k") is None
+    assert len(caught) == 1 and caught[0].category is RuntimeWarning
+    message = str(caught[0].message)
+    assert str(tmp_path / "k.json") in message and "retrained" in message
+    assert re.search(reason, message), message
+    cache.save("k", a_net(), RECORD)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert cache.load("k") is not None
+
+
+def test_damage_behind_a_matching_hash_is_caught_by_loading(tmp_path):
+    """A damaged npz whose hash was re-recorded (tampering) still fails load_network."""
+    cache = ResultsCache(tmp_path)
+    cache.save("k", a_net(), RECORD)
+    npz, meta = tmp_path / "k.npz", tmp_path / "k.json"
+    _truncate(npz)
+    record = json.loads(meta.read_text())
+    record["npz_sha256"] = hashlib.sha256(npz.read_bytes()).hexdigest()
+    meta.write_text(json.dumps(record))
+    with pytest.warns(RuntimeWarning, match="damaged"):
+        assert cache.load("k") is None
+
+
+def test_a_half_entry_or_another_format_is_missing_without_a_warning(tmp_path):
+    cache = ResultsCache(tmp_path)
+    cache.save("k", a_net(), RECORD)
     (tmp_path / "k.json").unlink()                   # an interrupted write: npz without json
-    assert cache.load("k") is None and cache.keys() == []
-    cache.save("k", a_net(), {"metrics": {}})
-    record = json.loads((tmp_path / "k.json").read_text())
-    (tmp_path / "k.json").write_text(json.dumps({**record, "format": -1}))
-    assert cache.load("k") is None                   # another format version: retrain
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert cache.load("k") is None and cache.keys() == []
+        cache.save("k", a_net(), RECORD)
+        record = json.loads((tmp_path / "k.json").read_text())
+        (tmp_path / "k.json").write_text(json.dumps({**record, "format": -1}))
+        assert cache.load("k") is None               # another format version: retrain
+        del record["npz_sha256"]
+        (tmp_path / "k.json").write_text(json.dumps(record))
+        assert cache.load("k") is None               # written before hashes: stale, retrain
+
+
+_HOLDER = """
+import sys, time
+from nnlego.results_cache import ResultsCache
+with ResultsCache(sys.argv[1]).lock("k"):
+    print("locked", flush=True)
+    time.sleep(float(sys.argv[2]))
+    print("released", time.time(), flush=True)
+"""
+_WAITER = """
+import sys, time
+from nnlego.results_cache import ResultsCache
+with ResultsCache(sys.argv[1]).lock("k"):
+    print("acquired", time.time(), flush=True)
+"""
+
+
+def test_the_lock_keeps_a_second_process_out_until_the_first_releases(tmp_path):
+    """Two processes: the second's lock() returns only after the first leaves its with block."""
+    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, str(tmp_path), "1.0"],
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "locked"
+    waiter = subprocess.run([sys.executable, "-c", _WAITER, str(tmp_path)],
+                            capture_output=True, text=True, timeout=60, check=True)
+    released = float(holder.stdout.readline().split()[1])
+    holder.wait(timeout=60)
+    acquired = float(waiter.stdout.split()[1])
+    assert acquired >= released
+    other_key = ResultsCache(tmp_path)
+    with other_key.lock("k"), other_key.lock("other"):  # free again; keys lock independently
+        pass
 
 
 def test_the_location_follows_the_environment(monkeypatch, tmp_path):
@@ -72,4 +190,4 @@ def test_an_unwritable_location_names_the_fix(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     with pytest.raises(PermissionError, match="NNLEGO_RESULTS"):
-        ResultsCache(blocker / "sub").save("k", a_net(), {})
+        ResultsCache(blocker / "sub").save("k", a_net(), RECORD)

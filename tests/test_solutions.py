@@ -13,18 +13,28 @@ grades, through nbgrader's Python API, a set of made-up submissions for each:
 - the integrity rules: an edited locked test cell is restored, a deleted graded cell scores 0, an
   endless loop is stopped by the per-cell timeout and grading goes on, a submission that prints
   the tests running it finds them blanked in its feedback, and grading twice gives
-  the same scores.
+  the same scores;
+- the adversarial suite: every cheat of ``tests/cheating_submissions/`` scores no more than the
+  blank notebook (and is flagged for review where it says so), every answer of
+  ``tests/correct_alternatives/`` keeps full marks;
+- the sandbox (``nnlego-sandbox``, ``make sandbox``): the course's answers, gradebook and other
+  students' work are not there; a killed kernel, a huge output or a memory blow-up costs only
+  that notebook, and ``python -m nnlego.grading grade`` (``make grade``) grades and gives
+  feedback to everyone else.
 
-Every submission is autograded once and cached for the session; the suite takes a few minutes.
+Every assignment's submissions are written first and autograded in one nbgrader call, once per
+session (a few special cases get a call of their own); the suite takes a few minutes.
 """
 
 from __future__ import annotations
 
 import copy
 import html
+import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -43,12 +53,24 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS, EXERCISES = ROOT / "solutions", ROOT / "exercises"
 WRONG = Path(__file__).parent / "wrong_solutions"
+CHEATS = Path(__file__).parent / "cheating_submissions"
+RIGHT = Path(__file__).parent / "correct_alternatives"
 ASSIGNMENTS = sorted(p.name for p in SOLUTIONS.glob("*") if list(p.glob("*.ipynb")))
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 SHORT_TIMEOUT = 10      # seconds per cell in the endless-loop test (the course's own is 60)
+A1 = "02_forward_pass"
 # A right sigmoid that prints the source of every cell run so far, its test cell included.
 PRINTS_THE_TESTS = ('def sigmoid(z):\n    print("\\n".join(get_ipython().user_ns["In"]))\n'
                     '    return 0.5 * (1.0 + np.tanh(0.5 * z))\n')
+DETERMINISM = [("02_forward_pass", "two_layers_only"), ("04_sgd_l2", "shuffle_once"),
+               ("09_derangements", "swap_fixed_points")]
+RIGHT_PRIME = "def sigmoid_prime(z):\n    s = sigmoid(z)\n    return s * (1 - s)\n"
+# Submissions that attack the grading machine rather than the tests: each costs its own pieces.
+CRASHES = {
+    "kills_its_kernel": {"sigmoid_prime": "import os\nos._exit(1)\n"},
+    "huge_output": {"sigmoid_prime": "print('x' * 30_000_000)\n" + RIGHT_PRIME},
+    "memory_blowup": {"sigmoid_prime": "hoard = [bytearray(10 ** 8) for _ in range(100)]\n"},
+}
 
 
 def notebook_name(assignment):
@@ -62,15 +84,27 @@ def grade_id(cell):
 
 def read_wrong_solution(path):
     """(docstring, {grade_id: new source}) from a file of tests/wrong_solutions/."""
+    doc, edits = read_submission(path)
+    return doc, {cell: source for (kind, cell), source in edits.items() if kind == "replaces"}
+
+
+def read_submission(path):
+    """(docstring, {(kind, grade_id): source}), kind "replaces", "appends to" or "new cell
+    before" (the format of tests/cheating_submissions/README.md)."""
     text = path.read_text()
-    parts = re.split(r"^# %% replaces: (\S+)\n", text, flags=re.M)
-    cells = {parts[i]: parts[i + 1].strip() + "\n" for i in range(1, len(parts), 2)}
-    return parts[0], cells
+    parts = re.split(r"^# %% (replaces|appends to|new cell before): (\S+)\n", text, flags=re.M)
+    edits = {(parts[i], parts[i + 1]): parts[i + 2].strip() + "\n"
+             for i in range(1, len(parts), 3)}
+    return parts[0], edits
+
+
+def examples(folder):
+    return [pytest.param(a, p.stem, id=f"{a}-{p.stem}")
+            for a in ASSIGNMENTS for p in sorted((folder / a).glob("*.py"))]
 
 
 def wrong_solutions():
-    return [pytest.param(a, p.stem, id=f"{a}-{p.stem}")
-            for a in ASSIGNMENTS for p in sorted((WRONG / a).glob("*.py"))]
+    return examples(WRONG)
 
 
 class Course:
@@ -103,10 +137,12 @@ class Course:
         return nbformat.read(self.root / "exercises" / assignment /
                              f"{notebook_name(assignment)}.ipynb", 4)
 
-    def answered(self, assignment, replace=None):
-        """The released notebook with every answer cell filled in: the solution's, or replace's."""
+    def answered(self, assignment, replace=None, fill=True):
+        """The released notebook with every answer cell filled in: the solution's, or replace's
+        (fill=False: only replace's; the other answer cells stay as released)."""
         nb = self.released(assignment)
-        answers = {grade_id(c): c.source for c in self.solution(assignment).cells}
+        answers = {grade_id(c): c.source for c in (self.solution(assignment) if fill else
+                                                    self.released(assignment)).cells}
         answers.update(replace or {})
         unknown = set(replace or {}) - {grade_id(c) for c in nb.cells}
         assert not unknown, f"no cells {unknown} in {assignment}"
@@ -116,17 +152,57 @@ class Course:
                                      flags=re.M)
         return nb
 
+    def edited(self, assignment, path):
+        """The released notebook changed as a file of cheating_submissions/ says."""
+        edits = read_submission(path)[1]
+        nb = self.answered(assignment, {cell: source for (kind, cell), source in edits.items()
+                                        if kind == "replaces"}, fill=False)
+        for (kind, cell_id), source in edits.items():
+            (index,) = [i for i, c in enumerate(nb.cells) if grade_id(c) == cell_id]
+            if kind == "appends to":
+                nb.cells[index].source += "\n" + source
+            elif kind == "new cell before":
+                nb.cells.insert(index, nbformat.v4.new_code_cell(source))
+        return nb
+
+    def submit(self, assignment, student, nb):
+        folder = self.root / "submitted" / student / assignment
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / f"{notebook_name(assignment)}.ipynb")
+
     def grade(self, assignment, student, nb, **execute):
         """Autograde nb as student's submission (once per session); {cell: (score, max)}."""
         if (assignment, student) not in self.seconds:
-            folder = self.root / "submitted" / student / assignment
-            folder.mkdir(parents=True)
-            nbformat.write(nb, folder / f"{notebook_name(assignment)}.ipynb")
+            self.submit(assignment, student, nb)
             start = time.perf_counter()
             result = self.api(**execute).autograde(assignment, student, force=True, create=True)
             self.seconds[assignment, student] = time.perf_counter() - start
             assert result["success"], result.get("error", "") + result.get("log", "")
         return self.scores(assignment, student)
+
+    def grade_batch(self, assignment, submissions):
+        """Autograde {student: nb} in one nbgrader call (what is new of them)."""
+        new = {s: nb for s, nb in submissions.items() if (assignment, s) not in self.seconds}
+        if not new:
+            return
+        for student, nb in new.items():
+            self.submit(assignment, student, nb)
+        start = time.perf_counter()
+        result = self.api().autograde(assignment, "*", force=True, create=True)
+        assert result["success"], result.get("error", "") + result.get("log", "")
+        for student in new:
+            self.seconds[assignment, student] = (time.perf_counter() - start) / len(new)
+
+    def review(self, assignment, student):
+        """The grader's flags for a submission ({piece: [reasons]})."""
+        path = self.root / "autograded" / student / assignment / "nnlego_review.json"
+        return json.loads(path.read_text())[notebook_name(assignment)]["flags"]
+
+    def outputs(self, assignment, student):
+        """Every output text of the autograded notebook, joined."""
+        (graded,) = (self.root / "autograded" / student / assignment).glob("*.ipynb")
+        return "\n".join(o.get("text", "") + o.get("evalue", "") + "".join(o.get("traceback", []))
+                         for c in nbformat.read(graded, 4).cells for o in c.get("outputs", []))
 
     def scores(self, assignment, student):
         with Gradebook(self.db_url) as gb:
@@ -140,15 +216,36 @@ class Course:
                 and not c.metadata.nbgrader.get("solution")]
 
     def grade_all(self, assignment):
-        """Every submission the suite makes for this assignment, graded."""
+        """Every submission the suite makes for this assignment, graded in one nbgrader call
+        (the solution first, in a call of its own: it times one student's notebook)."""
         self.grade(assignment, "solution", self.solution(assignment))
-        self.grade(assignment, "released", self.released(assignment))
+        batch = {"released": self.released(assignment)}
         for path in sorted((WRONG / assignment).glob("*.py")):
-            self.grade(assignment, f"wrong_{path.stem}",
-                       self.answered(assignment, read_wrong_solution(path)[1]))
-        if assignment == ASSIGNMENTS[0]:
-            self.grade(assignment, "prints_the_tests",
-                       self.answered(assignment, {"sigmoid": PRINTS_THE_TESTS}))
+            batch[f"wrong_{path.stem}"] = self.answered(assignment, read_wrong_solution(path)[1])
+        for path in sorted((CHEATS / assignment).glob("*.py")):
+            batch[f"cheat_{path.stem}"] = self.edited(assignment, path)
+        for path in sorted((RIGHT / assignment).glob("*.py")):
+            batch[f"right_{path.stem}"] = self.answered(assignment, read_wrong_solution(path)[1])
+        for wrong_assignment, name in DETERMINISM:
+            if wrong_assignment == assignment:
+                batch[f"again_{name}"] = batch[f"wrong_{name}"]
+        if assignment == A1:
+            batch.update(self.integrity_submissions())
+        self.grade_batch(assignment, batch)
+
+    def integrity_submissions(self):
+        """Assignment 1's submissions for the course-wide mechanisms (see the tests below)."""
+        nb = self.released(A1)
+        for cell in nb.cells:
+            if cell.metadata.get("nbgrader", {}).get("grade") and cell.cell_type == "code":
+                cell.source = '"""Tests? What tests."""\npass\n'
+                cell.metadata.nbgrader["locked"] = False
+        deleted = self.answered(A1)
+        deleted.cells = [c for c in deleted.cells
+                         if grade_id(c) not in ("test_forward", "sigmoid_prime")]
+        return {"edited_tests": nb, "deleted_cells": deleted,
+                "prints_the_tests": self.answered(A1, {"sigmoid": PRINTS_THE_TESTS}),
+                **{name: self.answered(A1, cells) for name, cells in CRASHES.items()}}
 
     def feedback(self, assignment):
         """Grade every submission, generate the feedback (once), and return its HTML files."""
@@ -163,6 +260,10 @@ class Course:
 
 @pytest.fixture(scope="session")
 def course(tmp_path_factory):
+    from jupyter_client.kernelspec import find_kernel_specs
+
+    if "nnlego-sandbox" not in find_kernel_specs() or shutil.which("bwrap") is None:
+        pytest.fail("the grading sandbox is not installed: run `make sandbox`")
     # nbgrader runs the `alembic` command when it creates a gradebook: put the venv's on PATH.
     os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent),
                                           os.environ.get("PATH", "")])
@@ -193,18 +294,29 @@ def test_exercises_are_exactly_what_solutions_generate(course):
     assert not stale, f"{stale} differ from what solutions/ generates: run `make exercises`"
 
 
+def graded(course, assignment, student):
+    """{cell: (score, max)} of a submission of the suite's batch for this assignment."""
+    course.grade_all(assignment)
+    return course.scores(assignment, student)
+
+
+def total(scores):
+    return sum(score for score, _ in scores.values())
+
+
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_solution_scores_full_marks(course, assignment):
-    scores = course.grade(assignment, "solution", course.solution(assignment))
+    scores = graded(course, assignment, "solution")
     autograded = course.autograded_cells(assignment)
     assert autograded, "an assignment needs autograded test cells"
     assert {c: scores[c][0] for c in autograded} == {c: scores[c][1] for c in autograded}
+    assert not course.review(assignment, "solution"), "the solution must not be flagged"
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_released_notebook_scores_zero(course, assignment):
-    scores = course.grade(assignment, "released", course.released(assignment))
-    assert sum(score for score, _ in scores.values()) == 0, scores
+    scores = graded(course, assignment, "released")
+    assert total(scores) == 0, scores
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -218,7 +330,7 @@ def test_each_assignment_has_three_wrong_solutions_and_a_cheat(assignment):
 def test_wrong_solution_loses_points_on_the_piece_it_breaks(course, assignment, name):
     doc, cells = read_wrong_solution(WRONG / assignment / f"{name}.py")
     loses = re.search(r"^loses: (.+)$", doc, re.M).group(1).split()
-    scores = course.grade(assignment, f"wrong_{name}", course.answered(assignment, cells))
+    scores = graded(course, assignment, f"wrong_{name}")
     if name.startswith("calls_nnlego"):
         assert {c: scores[c][0] for c in loses} == dict.fromkeys(loses, 0), \
             "an answer that calls nnlego's own implementation must score 0 on that piece"
@@ -227,24 +339,52 @@ def test_wrong_solution_loses_points_on_the_piece_it_breaks(course, assignment, 
         assert not kept, f"{name} keeps full marks on {kept}: {scores}"
 
 
+# -- the adversarial suite -------------------------------------------------------------------
+@pytest.mark.parametrize(("assignment", "name"), examples(CHEATS))
+def test_cheat_scores_no_more_than_the_blank_notebook(course, assignment, name):
+    doc = read_submission(CHEATS / assignment / f"{name}.py")[0]
+    scores = graded(course, assignment, f"cheat_{name}")
+    blank = graded(course, assignment, "released")
+    assert total(scores) <= total(blank), f"the cheat {name} gains points: {scores}"
+    if re.search(r"^flagged: yes$", doc, re.M):
+        assert course.review(assignment, f"cheat_{name}"), f"{name} is not flagged for review"
+    for error in (re.search(r"^errors: (.+)$", doc, re.M) or re.match("()", "")).group(1).split():
+        assert error in course.outputs(assignment, f"cheat_{name}"), f"no {error} in the output"
+
+
+@pytest.mark.parametrize(("assignment", "name"), examples(RIGHT))
+def test_correct_alternative_keeps_full_marks(course, assignment, name):
+    scores = graded(course, assignment, f"right_{name}")
+    autograded = course.autograded_cells(assignment)
+    assert {c: scores[c][0] for c in autograded} == {c: scores[c][1] for c in autograded}
+
+
+def test_the_adversarial_suite_covers_every_assignment():
+    covered = {p.parent.name for p in RIGHT.glob("*/*.py")}
+    assert covered == set(ASSIGNMENTS), f"no correct alternative for {set(ASSIGNMENTS) - covered}"
+    assert len(list(CHEATS.glob("*/*.py"))) >= 15
+
+
+def test_the_sandbox_hides_the_answers_the_gradebook_and_the_classmates(course):
+    """The cheat that reads three folders up (where nbgrader runs the kernel) finds nothing."""
+    graded(course, A1, "cheat_reads_the_course")
+    printed = course.outputs(A1, "cheat_reads_the_course")
+    for attempt in ("solutions/02_forward_pass/forward_pass.ipynb", "gradebook.db", "submitted"):
+        (line,) = [line for line in printed.splitlines()
+                   if line.startswith(f"../../../{attempt}:")]
+        assert any(error in line for error in ("FileNotFoundError", "PermissionError",
+                                               "Read-only file system")), line
+    assert (course.root / "solutions").is_dir() and (course.root / "gradebook.db").exists()
+    assert b"manual scores" not in (course.root / "gradebook.db").read_bytes()
+
+
 # -- integrity, on assignment 1 (the mechanisms are the course's, not an assignment's) --------
-A1 = "02_forward_pass"
-
-
 def test_edited_locked_test_cells_are_restored(course):
-    nb = course.released(A1)
-    for cell in nb.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade") and cell.cell_type == "code":
-            cell.source = '"""Tests? What tests."""\npass\n'
-            cell.metadata.nbgrader["locked"] = False
-    scores = course.grade(A1, "edited_tests", nb)
-    assert sum(score for score, _ in scores.values()) == 0, scores
+    assert total(graded(course, A1, "edited_tests")) == 0
 
 
 def test_a_deleted_graded_cell_scores_zero(course):
-    nb = course.answered(A1)
-    nb.cells = [c for c in nb.cells if grade_id(c) not in ("test_forward", "sigmoid_prime")]
-    scores = course.grade(A1, "deleted_cells", nb)
+    scores = graded(course, A1, "deleted_cells")
     assert scores["test_forward"][0] == 0        # the test cell itself is gone
     assert scores["test_sigmoid_prime"][0] == 0      # its answer cell is gone
     assert scores["test_sigmoid"] == (2, 2)
@@ -260,14 +400,74 @@ def test_an_endless_loop_is_stopped_and_grading_goes_on(course):
     assert scores["test_sigmoid"] == (2, 2) and scores["test_forward"] == (3, 3)
 
 
-@pytest.mark.parametrize(("assignment", "name"), [
-    ("02_forward_pass", "two_layers_only"), ("04_sgd_l2", "shuffle_once"),
-    ("09_derangements", "swap_fixed_points")])
+def test_a_killed_kernel_costs_its_own_notebook_only(course):
+    scores = graded(course, A1, "kills_its_kernel")
+    assert scores["test_sigmoid"] == (2, 2)            # before the kernel died
+    assert scores["test_sigmoid_prime"][0] == 0 and scores["test_forward"][0] == 0
+    assert "NotRun" in course.outputs(A1, "kills_its_kernel") or \
+        "not run" in course.outputs(A1, "kills_its_kernel")
+    assert total(graded(course, A1, "solution")) == 7  # graded in the same nbgrader call
+
+
+def test_a_huge_output_is_cut_and_costs_nothing(course):
+    scores = graded(course, A1, "huge_output")
+    assert total(scores) == 7, scores
+    (path,) = (course.root / "autograded" / "huge_output" / A1).glob("*.ipynb")
+    assert path.stat().st_size < 2_000_000
+
+
+def test_a_memory_blowup_costs_its_own_piece_only(course):
+    scores = graded(course, A1, "memory_blowup")
+    assert scores["test_sigmoid_prime"][0] == 0
+    assert scores["test_sigmoid"] == (2, 2) and scores["test_forward"] == (3, 3)
+
+
+def test_make_grade_goes_on_after_a_killed_kernel_and_a_broken_file(tmp_path):
+    """`python -m nnlego.grading grade` (make grade) over a course with a kernel-killing and an
+    unreadable submission: every other student is graded and gets feedback."""
+    root = tmp_path / "class"
+    shutil.copytree(SOLUTIONS / A1, root / "solutions" / A1)
+    shutil.copy(ROOT / "nbgrader_config.py", root)
+    env = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent),
+                                                  os.environ["PATH"]])}
+
+    def run(*args):
+        return subprocess.run([sys.executable, *args], cwd=root, env=env, capture_output=True,
+                              text=True, timeout=600)
+
+    assert run("-m", "nbgrader", "generate_assignment", A1, "--force").returncode == 0
+    released = nbformat.read(root / "exercises" / A1 / f"{notebook_name(A1)}.ipynb", 4)
+    solution = nbformat.read(SOLUTIONS / A1 / f"{notebook_name(A1)}.ipynb", 4)
+    answers = {grade_id(c): re.sub(r"^\s*### (BEGIN|END) SOLUTION\n", "", c.source, flags=re.M)
+               for c in solution.cells}
+    for student, replace in [("alice", {}), ("bob", CRASHES["kills_its_kernel"]),
+                             ("carol", None)]:
+        folder = root / "submitted" / student / A1
+        folder.mkdir(parents=True)
+        if replace is None:
+            (folder / f"{notebook_name(A1)}.ipynb").write_text("{ not a notebook")
+            continue
+        nb = copy.deepcopy(released)
+        for cell in nb.cells:
+            if cell.metadata.get("nbgrader", {}).get("solution"):
+                cell.source = replace.get(grade_id(cell), answers[grade_id(cell)])
+        nbformat.write(nb, folder / f"{notebook_name(A1)}.ipynb")
+    graded_run = run("-m", "nnlego.grading", "grade", A1)
+    assert graded_run.returncode == 1 and "carol" in graded_run.stderr, graded_run.stderr[-2000:]
+    assert run("-m", "nnlego.grading", "feedback", A1).returncode == 0
+    for student in ("alice", "bob"):
+        assert list((root / "feedback" / student / A1).glob("*.html")), f"no feedback for {student}"
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        scores = {s: gb.find_submission_notebook(notebook_name(A1), A1, s).score
+                  for s in ("alice", "bob")}
+    assert scores == {"alice": 7, "bob": 2}, scores
+
+
+@pytest.mark.parametrize(("assignment", "name"), DETERMINISM)
 def test_grading_is_deterministic(course, assignment, name):
-    cells = read_wrong_solution(WRONG / assignment / f"{name}.py")[1]
-    first = course.grade(assignment, f"wrong_{name}", course.answered(assignment, cells))
-    again = course.grade(assignment, f"again_{name}", course.answered(assignment, cells))
-    assert first == again
+    """The same wrong submission, twice in one batch, gets the same scores."""
+    assert graded(course, assignment, f"wrong_{name}") == graded(course, assignment,
+                                                                 f"again_{name}")
 
 
 # -- no hidden test leaks -------------------------------------------------------------------
@@ -320,10 +520,11 @@ def test_feedback_blanks_printed_hidden_tests(course):
 
 
 def test_report_grading_time(course, capsys):
-    """Not a check: prints how long autograding one student's full set of assignments takes."""
+    """Not a check: prints how long autograding one student's full set of assignments takes,
+    one nbgrader call per assignment (in the batches the suite uses, it is less per student)."""
     for assignment in ASSIGNMENTS:
         course.grade(assignment, "solution", course.solution(assignment))
-    total = sum(course.seconds[a, "solution"] for a in ASSIGNMENTS)
+    seconds = sum(course.seconds[a, "solution"] for a in ASSIGNMENTS)
     with capsys.disabled():
-        print(f"\nautograding one student's {len(ASSIGNMENTS)} assignments took {total:.0f} s: "
+        print(f"\nautograding one student's {len(ASSIGNMENTS)} assignments took {seconds:.0f} s: "
               + ", ".join(f"{a} {course.seconds[a, 'solution']:.0f} s" for a in ASSIGNMENTS))

@@ -209,3 +209,39 @@ def test_rng_must_be_a_generator():
     """A seed where a Generator belongs is a TypeError that names the fix."""
     with pytest.raises(TypeError, match="default_rng"):
         random_derangements(3, 4, rng=0)
+
+
+@pytest.mark.parametrize("call", [
+    lambda images: shuffle_tiles(images, np.arange(16)[::-1].copy()),
+    lambda images: unshuffle_tiles(images, np.arange(16)[::-1].copy()),
+    lambda images: derange_tiles(images, rng=np.random.default_rng(0)),
+])
+def test_non_finite_images_are_refused_with_counts(call):
+    images = np.zeros((3, 28, 28), np.float32)
+    images[1, 0, :5] = np.nan
+    with pytest.raises(ValueError, match=r"images holds 5 non-finite values .* 1 of its 3 "
+                                         r"images and 5 of its 784 pixels"):
+        call(images)
+
+
+@pytest.mark.parametrize("images", [
+    np.array([[["a"] * 28] * 28]),
+    np.array([[[None] * 28] * 28], dtype=object),
+    [[[0.0] * 28] * 28, [[0.0] * 27] * 28],          # ragged
+])
+def test_images_that_are_not_numbers_are_refused_by_name(images):
+    with pytest.raises(ValueError, match="images must"):
+        shuffle_tiles(images, np.arange(16))
+
+
+def test_counts_must_be_integers():
+    with pytest.raises(ValueError, match="n_rows must be an integer >= 0, got 2.0"):
+        random_derangements(2.0, 4, rng=np.random.default_rng())
+    with pytest.raises(ValueError, match="grid must be an integer >= 1"):
+        shuffle_tiles(np.zeros((1, 28, 28)), np.arange(16), grid=None)
+
+
+def test_ragged_perms_are_refused_by_name():
+    """Found by tests/test_bad_inputs.py: NumPy's own 'inhomogeneous shape' named nothing."""
+    with pytest.raises(ValueError, match="perms must be integer tile permutations"):
+        shuffle_tiles(np.zeros((2, 28, 28)), [[], [0.0]])

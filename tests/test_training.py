@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nnlego import Adam, DivergenceError, History, Network, train
+from nnlego import SGD, Adam, DivergenceError, History, Network, train
 
 
 def _blobs(n, rng):
@@ -115,6 +115,8 @@ def test_adam_first_step_moves_each_parameter_by_about_lr():
     (dict(l2=-0.1), "l2 must be >= 0"),
     (dict(optimizer="rmsprop"), "unknown optimizer 'rmsprop'.*adam"),
     (dict(eval_sets={"test": np.zeros(3)}), r"eval_sets\['test'\] must be a pair"),
+    (dict(eval_sets={"test": (np.full((4, 10), np.nan), [0, 1, 2, 0])}),
+     r"eval_sets\['test'\] X holds 40 non-finite values .* 4 of its 4 rows"),
 ])
 def test_bad_training_arguments_are_refused(kwargs, message):
     """Each bad argument is named with what it got."""
@@ -129,3 +131,93 @@ def test_history_last_eval_accuracy_is_the_latest_epoch_per_set():
     h = History([1.0, 0.5], [0.2, 0.4], {"test": [0.9, 0.8], "shuffled": [2.0, 1.5]},
                 {"test": [0.1, 0.3], "shuffled": [0.05, 0.6]})
     assert h.last_eval_accuracy() == {"test": 0.3, "shuffled": 0.6}
+
+
+def test_divergence_quotes_the_optimizer_instances_rate():
+    """With an instance, the message quotes its lr (and suggests a tenth of it), not train()'s."""
+    rng = np.random.default_rng(0)
+    X, y = _blobs(200, rng)
+    net = Network([10, 8, 3], ["sigmoid", "identity"], "quadratic", "large", rng=rng)
+    with pytest.raises(DivergenceError, match=r"with lr=1000000\.0; .*\(e\.g\. lr=100000\)"):
+        train(net, X * 1e3, y, n_epochs=2, batch_size=10, lr=0.1, optimizer=SGD(1e6), rng=rng)
+
+
+def test_non_finite_training_data_is_refused_before_training():
+    """NaN in X is named as data, not blamed on the learning rate after an epoch."""
+    rng = np.random.default_rng(0)
+    X, y = _blobs(50, rng)
+    X[:, 3] = np.nan                                  # e.g. a constant feature divided by std 0
+    net = Network([10, 3], rng=rng)
+    before = [p.copy() for p in net.parameters]
+    with pytest.raises(ValueError, match=r"X holds 50 non-finite values .* 50 of its 50 rows "
+                                         r"\(samples\) and 1 of its 10 columns.*standard dev"):
+        train(net, X, y, n_epochs=1, batch_size=10, lr=0.1, rng=rng)
+    assert all(np.array_equal(p, q) for p, q in zip(net.parameters, before))
+
+
+def test_non_finite_epoch_data_names_the_epoch():
+    rng = np.random.default_rng(0)
+    X, y = _blobs(40, rng)
+
+    def broken(epoch, X, y):
+        return (X / 0.0 if epoch == 2 else X), y
+
+    with pytest.raises(ValueError, match="epoch_data's X of epoch 2 holds .* non-finite"):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            train(Network([10, 3], rng=rng), X, y, n_epochs=3, batch_size=10, lr=0.1,
+                  epoch_data=broken, rng=rng)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(callback=3), r"callback must be a function callback\(epoch, history\) or None"),
+    (dict(on_step="print"), "on_step must be a function"),
+    (dict(epoch_data=[1, 2]), "epoch_data must be a function"),
+    (dict(eval_sets=[(np.zeros((2, 10)), [0, 1])]), "eval_sets must be a dict"),
+])
+def test_hooks_and_eval_sets_of_the_wrong_type_are_type_errors(kwargs, message):
+    rng = np.random.default_rng(0)
+    X, y = _blobs(20, rng)
+    with pytest.raises(TypeError, match=message):
+        train(Network([10, 3], rng=rng), X, y, n_epochs=1, batch_size=10, lr=0.1, rng=rng,
+              **kwargs)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(beta1=1.0), "beta1 must be < 1"),
+    (dict(beta2=-0.1), "beta2 must be >= 0"),
+    (dict(eps=0), "eps must be > 0"),
+    (dict(lr="fast"), "lr must be a finite number"),
+])
+def test_adam_checks_its_settings(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        Adam(**kwargs)
+
+
+@pytest.mark.parametrize("p, error", [("half", ValueError), (0, ValueError), (1.5, ValueError),
+                                      (float("nan"), ValueError)])
+def test_a_reshuffle_probability_outside_0_1_is_refused(p, error):
+    from nnlego.epoch_data import reshuffle_each_epoch
+    with pytest.raises(error, match="p must be"):
+        reshuffle_each_epoch(4, rng=np.random.default_rng(0), p=p)
+
+
+def test_epoch_data_gives_each_epoch_its_own_images_and_leaves_the_batch_order_alone():
+    """The hook's images are what train() steps on; train()'s own rng order is unchanged."""
+    rng_data = np.random.default_rng(0)
+    X = rng_data.random((40, 16))
+    y = rng_data.integers(0, 3, 40)
+    seen = []
+
+    def hook(epoch, X_base, y_base):
+        seen.append(epoch)
+        return X_base[::-1].copy(), y_base[::-1].copy()
+
+    a = Network([16, 4, 3], "sigmoid", "quadratic", "scaled", rng=np.random.default_rng(1),
+                dtype=np.float64)
+    b = a.copy()
+    train(a, X, y, n_epochs=2, batch_size=8, lr=0.5, epoch_data=hook,
+          rng=np.random.default_rng(2))
+    train(b, X[::-1].copy(), y[::-1].copy(), n_epochs=2, batch_size=8, lr=0.5,
+          rng=np.random.default_rng(2))
+    assert seen == [1, 2]
+    assert all(np.array_equal(p, q) for p, q in zip(a.weights + a.biases, b.weights + b.biases))

@@ -2,7 +2,8 @@
 
 The real files are pinned by sha256, so a test that wants the import / fetch / cache code to run
 on a few synthetic images swaps in a small :class:`CacheSpec` and source pins with
-``monkeypatch`` (see :func:`pin_tiny_fashion`, :func:`pin_tiny_mnist`). No network, no real data.
+``monkeypatch`` (see :func:`pin_tiny_fashion`, :func:`pin_tiny_mnist`); pooch's registry is built
+from those pins, so it checks the tiny files too. No network, no real data.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from dataclasses import replace
 import numpy as np
 
 from nnlego import data_sources, datasets
-from nnlego.idx import idx_bytes
 
 FASHION_FILES = (
     "train-images-idx3-ubyte.gz",
@@ -27,6 +27,18 @@ FASHION_FILES = (
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def idx_bytes(array) -> bytes:
+    """``array`` (uint8 or int32) as an IDX file: the inverse of ``parse_idx``, to write tests."""
+    array = np.asarray(array)
+    codes = {np.dtype(np.uint8): 0x08, np.dtype(np.int8): 0x09, np.dtype(">i2"): 0x0B,
+             np.dtype(">i4"): 0x0C, np.dtype(">f4"): 0x0D, np.dtype(">f8"): 0x0E}
+    big = array.dtype.newbyteorder(">") if array.dtype.itemsize > 1 else array.dtype
+    if big not in codes:
+        raise ValueError(f"array has dtype {array.dtype}, which IDX cannot hold")
+    header = bytes([0, 0, codes[big], array.ndim]) + np.array(array.shape, ">u4").tobytes()
+    return header + np.ascontiguousarray(array, dtype=big).tobytes()
 
 
 def tiny_fashion_arrays(seed: int = 0) -> dict:
@@ -60,26 +72,14 @@ def write_fashion_folder(folder, arrays: dict):
 
 def pin_tiny_fashion(monkeypatch, arrays: dict, urls: dict | None = None) -> None:
     """Make nnlego's pins describe ``arrays`` instead of the real Fashion-MNIST."""
-    spec = replace(
-        datasets.SPECS["fashion-mnist"],
-        splits=(("train", len(arrays["train_labels"])), ("test", len(arrays["test_labels"]))),
-        content_sha256=datasets.content_sha256(arrays),
-    )
+    spec = replace(datasets.SPECS["fashion-mnist"], content_sha256=datasets.content_sha256(arrays))
     monkeypatch.setitem(datasets.SPECS, "fashion-mnist", spec)
-    contents = fashion_idx_contents(arrays)
-    sources = []
-    for old in data_sources.SOURCES["fashion-mnist"]:
-        content = contents[old.filename]
-        md5 = hashlib.md5(gzip.compress(content, mtime=0)).hexdigest()
-        sources.append(
-            replace(
-                old,
-                sha256=sha256(content),
-                download_hash=f"md5:{md5}",
-                urls=(urls or {}).get(old.filename, old.urls),
-            )
-        )
-    monkeypatch.setitem(data_sources.SOURCES, "fashion-mnist", tuple(sources))
+    for filename, content in fashion_idx_contents(arrays).items():
+        old = data_sources.SOURCES[filename]
+        monkeypatch.setitem(data_sources.SOURCES, filename, old._replace(
+            sha256=sha256(gzip.compress(content, mtime=0)),  # the .gz written / served
+            content_sha256=sha256(content),
+            urls=(urls or {}).get(filename, old.urls)))
 
 
 def tiny_mnist_pickle(seed: int = 0) -> tuple[bytes, dict]:
@@ -96,16 +96,7 @@ def tiny_mnist_pickle(seed: int = 0) -> tuple[bytes, dict]:
 
 def pin_tiny_mnist(monkeypatch, pkl_gz: bytes, arrays: dict) -> None:
     """Make nnlego's pins describe a tiny ``mnist.pkl.gz`` instead of Nielsen's."""
-    spec = replace(
-        datasets.SPECS["mnist"],
-        splits=tuple((s, len(arrays[f"{s}_labels"])) for s in ("train", "validation", "test")),
-        content_sha256=datasets.content_sha256(arrays),
-    )
+    spec = replace(datasets.SPECS["mnist"], content_sha256=datasets.content_sha256(arrays))
     monkeypatch.setitem(datasets.SPECS, "mnist", spec)
-    (old,) = data_sources.SOURCES["mnist"]
-    digest = sha256(pkl_gz)
-    monkeypatch.setitem(
-        data_sources.SOURCES,
-        "mnist",
-        (replace(old, sha256=digest, download_hash=f"sha256:{digest}"),),
-    )
+    old = data_sources.SOURCES["mnist.pkl.gz"]
+    monkeypatch.setitem(data_sources.SOURCES, "mnist.pkl.gz", old._replace(sha256=sha256(pkl_gz)))

@@ -11,6 +11,8 @@ import sys
 
 from tqdm import tqdm
 
+from ..runner import label
+
 
 def add_parser(subparsers):
     parser = subparsers.add_parser(
@@ -33,7 +35,7 @@ def add_parser(subparsers):
 
 class BarProgress:
     """tqdm on stderr: a bar per training run (its epochs and test accuracy), a bar over the
-    runs, and a line per finished run."""
+    runs, and a line per finished run. The ``progress`` of :func:`nnlego.runner.run_all`."""
 
     def __init__(self):
         self.bars, self.runs = {}, None
@@ -42,21 +44,21 @@ class BarProgress:
         if n_runs > 1:
             self.runs = tqdm(total=n_runs, desc="runs", unit="run", file=sys.stderr)
 
-    def epoch(self, label, epoch, n_epochs, accuracies):
-        if label not in self.bars:
-            self.bars[label] = tqdm(total=n_epochs, desc=label, unit="epoch", file=sys.stderr,
-                                    leave=False)
-        bar = self.bars[label]
+    def epoch(self, run, epoch, history):
+        if run not in self.bars:
+            self.bars[run] = tqdm(total=run[0].n_epochs, desc=label(run), unit="epoch",
+                                  file=sys.stderr, leave=False)
+        bar = self.bars[run]
         bar.update(epoch - bar.n)
-        bar.set_postfix_str(accuracy_text(accuracies))
+        bar.set_postfix_str(accuracy_text(history.last_eval_accuracy()))
 
-    def done(self, label, result):
-        if label in self.bars:
-            self.bars.pop(label).close()
+    def done(self, run, result):
+        if run in self.bars:
+            self.bars.pop(run).close()
         if self.runs is not None:
             self.runs.update(1)
-        tqdm.write(f"{label}: {accuracy_text(result.metrics)} ({result.metrics['seconds']:.1f} s)",
-                   file=sys.stderr)
+        tqdm.write(f"{label(run)}: {accuracy_text(result.metrics)} "
+                   f"({result.metrics['seconds']:.1f} s)", file=sys.stderr)
 
     def close(self):
         for bar in self.bars.values():
@@ -80,10 +82,6 @@ def accuracy_text(accuracies):
 def run(args):
     from .. import reproduce
 
-    if args.seeds < 1:
-        raise ValueError(f"--seeds must be >= 1, got {args.seeds}")
-    if args.workers < 1:
-        raise ValueError(f"--workers must be >= 1, got {args.workers}")
     progress = None
     if not args.no_progress:
         progress = BarProgress()

@@ -7,6 +7,7 @@ from matplotlib import colormaps
 from matplotlib.colors import Normalize
 
 WEIGHT_CMAP = "RdBu"  # low = red, 0 = white, high = blue
+CORRELATION_CMAP = "viridis"  # correlation maps: a sequential scale fitted to the values' range
 IMAGE_CMAP = "gray_r"  # data images: ink dark on white paper
 PANEL_INCHES = 1.3  # one 28 x 28 panel
 
@@ -18,6 +19,15 @@ def symmetric_norm(*arrays, vmax=None) -> Normalize:
         vmax = max((float(f.max()) for f in finite if f.size), default=0.0)
     vmax = vmax if vmax > 0 else 1.0
     return Normalize(-vmax, vmax)
+
+
+def fitted_norm(*arrays, vmin=None, vmax=None) -> Normalize:
+    """``[vmin, vmax]``: the smallest and largest finite value of all ``arrays``, unless given."""
+    finite = [a[np.isfinite(a)] for a in map(np.asarray, arrays)]
+    finite = [f for f in finite if f.size]
+    lo = vmin if vmin is not None else min((float(f.min()) for f in finite), default=0.0)
+    hi = vmax if vmax is not None else max((float(f.max()) for f in finite), default=1.0)
+    return Normalize(lo, hi if hi > lo else lo + 1e-6)
 
 
 def weight_cmap():

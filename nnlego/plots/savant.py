@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
-from ._style import IMAGE_CMAP, PANEL_INCHES, _bare, _draw_tile_grid, symmetric_norm, weight_cmap
+from ._style import (
+    CORRELATION_CMAP,
+    IMAGE_CMAP,
+    PANEL_INCHES,
+    _bare,
+    _draw_tile_grid,
+    fitted_norm,
+    symmetric_norm,
+    weight_cmap,
+)
 
 
 def plot_tile_shuffle(originals, shuffled, grid=4, *, titles=None, fig=None) -> Figure:
@@ -32,37 +43,63 @@ def plot_tile_shuffle(originals, shuffled, grid=4, *, titles=None, fig=None) -> 
     return fig
 
 
-def plot_correlation_map(corr_map, grid=4, *, ax=None, vmax=None, title=None, colorbar=True):
-    """A ``(side, side)`` adjacent-correlation map, white = 0, with the tile grid drawn over."""
+CORRELATION_LABEL = "mean Pearson r with right and lower neighbours"
+
+
+def plot_correlation_map(corr_map, grid=4, *, ax=None, vmin=None, vmax=None, title=None,
+                         colorbar=True, scale="fitted"):
+    """A ``(side, side)`` adjacent-correlation map with the tile grid drawn over.
+
+    ``scale="fitted"`` (default): a sequential scale from the map's smallest to its largest
+    value (or ``vmin``/``vmax``), because correlations of trained weight vectors sit in a narrow
+    band (about 0.2 to 0.7) that a -1..1 scale washes out. ``scale="symmetric"``: the blue/red
+    scale ``[-vmax, vmax]``, white = 0.
+    """
     corr_map = np.asarray(corr_map)
+    if scale not in ("fitted", "symmetric"):
+        raise ValueError(f"unknown scale {scale!r}; choose 'fitted' or 'symmetric'")
     if ax is None:
         ax = Figure(figsize=(4.2, 3.6), layout="constrained").subplots()
-    im = ax.imshow(corr_map, cmap=weight_cmap(), norm=symmetric_norm(corr_map, vmax=vmax))
+    if scale == "fitted":
+        cmap = colormaps[CORRELATION_CMAP].with_extremes(bad="0.85")
+        norm = fitted_norm(corr_map, vmin=vmin, vmax=vmax)
+    else:
+        cmap, norm = weight_cmap(), symmetric_norm(corr_map, vmax=vmax)
+    im = ax.imshow(corr_map, cmap=cmap, norm=norm)
     if grid:
-        _draw_tile_grid(ax, corr_map.shape, grid, color="0.15", lw=0.7, ls=(0, (4, 3)))
+        _draw_tile_grid(ax, corr_map.shape, grid, color="white" if scale == "fitted" else "0.15",
+                        lw=0.7, ls=(0, (4, 3)))
     _bare(ax)
-    ax.set_title(title or "mean correlation with right and lower neighbours", fontsize=9)
+    ax.set_title(title or CORRELATION_LABEL, fontsize=9)
     if colorbar:
-        ax.figure.colorbar(im, ax=ax, shrink=0.85, label="Pearson r of weight vectors")
+        ax.figure.colorbar(im, ax=ax, shrink=0.85, label=CORRELATION_LABEL)
     return ax
 
 
-def plot_correlation_maps(maps, grid=4, *, fig=None) -> Figure:
-    """Several correlation maps side by side (``{title: map}``) on one shared scale."""
+def plot_correlation_maps(maps, grid=4, *, fig=None, scale="fitted") -> Figure:
+    """Several correlation maps side by side (``{title: map}``) on one shared scale.
+
+    ``grid`` is one grid for all maps or one per map (a list); the shared scale is fitted to the
+    range of all maps together (``scale="symmetric"``: the blue/red ``[-vmax, vmax]``).
+    """
     maps = dict(maps)
+    grids = list(grid) if isinstance(grid, (list, tuple)) else [grid] * len(maps)
     fig = fig or Figure(figsize=(3.3 * len(maps) + 1.0, 3.4), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(maps)))
-    norm = symmetric_norm(*maps.values())
-    for ax, (title, corr_map) in zip(axes, maps.items()):
-        plot_correlation_map(corr_map, grid, ax=ax, vmax=norm.vmax, title=title, colorbar=False)
-    fig.colorbar(axes[0].images[0], ax=list(axes), shrink=0.85, label="Pearson r of weight vectors")
+    norm = (fitted_norm if scale == "fitted" else symmetric_norm)(*maps.values())
+    for ax, g, (title, corr_map) in zip(axes, grids, maps.items()):
+        plot_correlation_map(corr_map, g, ax=ax, vmin=norm.vmin if scale == "fitted" else None,
+                             vmax=norm.vmax, title=title, colorbar=False, scale=scale)
+    fig.colorbar(axes[0].images[0], ax=list(axes), shrink=0.85, label=CORRELATION_LABEL)
     return fig
 
 
-def plot_accuracy_matrix(matrix, row_labels, col_labels, *, ax=None, reference=None, title=None):
+def plot_accuracy_matrix(matrix, row_labels, col_labels, *, ax=None, reference=None, title=None,
+                         low=None, high=None):
     """Test accuracies ``matrix[i, j]`` (in [0, 1]) of model i on data j, as a labelled grid.
 
-    ``reference`` (same shape) adds the article's numbers under ours in each cell.
+    ``low`` and ``high`` (same shape: e.g. the worst and best seed) add ``[low, high]`` under
+    each value; ``reference`` (same shape) adds the article's number under that.
     """
     matrix = np.asarray(matrix, dtype=float)
     if matrix.shape != (len(row_labels), len(col_labels)):
@@ -70,6 +107,8 @@ def plot_accuracy_matrix(matrix, row_labels, col_labels, *, ax=None, reference=N
             f"matrix has shape {matrix.shape} but there are {len(row_labels)} row "
             f"and {len(col_labels)} column labels; give one label per row/column"
         )
+    if (low is None) != (high is None):
+        raise ValueError("give both low and high (the seed range) or neither")
     if ax is None:
         ax = Figure(
             figsize=(1.9 * len(col_labels) + 1.8, 1.3 * len(row_labels) + 1.2), layout="constrained"
@@ -77,17 +116,12 @@ def plot_accuracy_matrix(matrix, row_labels, col_labels, *, ax=None, reference=N
     ax.imshow(matrix, cmap="Greens", vmin=0, vmax=1)
     for (i, j), acc in np.ndenumerate(matrix):
         text = f"{acc:.1%}"
+        if low is not None:
+            text += f"\n[{np.asarray(low)[i, j]:.1%}, {np.asarray(high)[i, j]:.1%}]"
         if reference is not None:
             text += f"\n(article: {np.asarray(reference)[i, j]:.1%})"
-        ax.text(
-            j,
-            i,
-            text,
-            ha="center",
-            va="center",
-            fontsize=10,
-            color="white" if acc > 0.6 else "black",
-        )
+        ax.text(j, i, text, ha="center", va="center", fontsize=10,
+                color="white" if acc > 0.6 else "black")
     ax.set_xticks(range(len(col_labels)), col_labels)
     ax.set_yticks(range(len(row_labels)), row_labels)
     ax.set_xlabel("tested on")
@@ -96,3 +130,57 @@ def plot_accuracy_matrix(matrix, row_labels, col_labels, *, ax=None, reference=N
     return ax
 
 
+def plot_savant_curves(curves, *, article=None, epoch=None, ax=None, title=None):
+    """Test accuracy (%) per epoch on each test set: the mean over seeds, shaded from the worst
+    to the best seed.
+
+    ``curves`` maps a test set's name to ``(n_seeds, n_epochs)`` accuracies in %
+    (:func:`nnlego.articles.savant.curves`); ``article`` maps the same names to the article's
+    number, drawn as a dotted line and, at ``epoch`` (1-based), a black cross.
+    """
+    if ax is None:
+        ax = Figure(figsize=(6.0, 3.6), layout="constrained").subplots()
+    for color, (name, by_seed) in zip(colormaps["tab10"].colors, curves.items()):
+        by_seed = np.asarray(by_seed, dtype=float)
+        if by_seed.ndim != 2:
+            raise ValueError(f"curves[{name!r}] must be (n_seeds, n_epochs), got {by_seed.shape}")
+        epochs = np.arange(1, by_seed.shape[1] + 1)
+        ax.plot(epochs, by_seed.mean(axis=0), marker="o", color=color, label=f"tested on {name}")
+        ax.fill_between(epochs, by_seed.min(axis=0), by_seed.max(axis=0), color=color, alpha=0.2)
+        if article and name in article:
+            ax.axhline(article[name], color=color, ls=":", lw=1)
+            if epoch is not None:
+                ax.plot([epoch], [article[name]], "kx", markersize=9, mew=2)
+    if article and epoch is not None:
+        ax.plot([], [], "kx", markersize=9, mew=2, label=f"the article, at epoch {epoch}")
+    ax.set(xlabel="epoch", ylabel="test accuracy (%)", title=title or "learning curves")
+    ax.set_xticks(epochs)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_neuron_tiles(images, grid=4, *, highlights=None, titles=None, fig=None) -> Figure:
+    """Hidden neurons' weight images ``(n, side, side)`` on one blue/red scale, the tile grid
+    drawn over; ``highlights[i]`` (tile indices, row-major) outlines those tiles of image i."""
+    images = np.asarray(images, dtype=float)
+    if images.ndim != 3:
+        raise ValueError(f"images must be (n, side, side) weight images, got {images.shape}; "
+                         "use nnlego.bricks.hidden_images(W1)")
+    n, side = len(images), images.shape[1]
+    fig = fig or Figure(figsize=(n * 1.9 + 0.8, 2.3), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, n))
+    norm = symmetric_norm(images)
+    tile = side // grid
+    for i, ax in enumerate(axes):
+        ax.imshow(images[i], cmap=weight_cmap(), norm=norm)
+        _draw_tile_grid(ax, images.shape[1:], grid, color="0.4", lw=0.5)
+        for k in (highlights[i] if highlights is not None else ()):
+            r, c = divmod(int(k), grid)
+            ax.add_patch(Rectangle((c * tile - 0.5, r * tile - 0.5), tile, tile, fill=False,
+                                   edgecolor="black", lw=2))
+        _bare(ax)
+        if titles is not None:
+            ax.set_title(titles[i], fontsize=9)
+    fig.colorbar(axes[0].images[0], ax=list(axes), shrink=0.85, label="weight")
+    return fig

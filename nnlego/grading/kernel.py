@@ -1,0 +1,40 @@
+"""The grading kernel: ipykernel with :mod:`nnlego.grading.guard` installed before any cell runs.
+
+``python -m nnlego.grading.kernel -f CONNECTION_FILE`` (the sandbox launcher runs it inside
+bubblewrap). The guard's snapshot is taken after the kernel is set up (so ``sys.stdout`` is
+already the kernel's stream) and before the first cell, with NumPy and nnlego imported.
+"""
+
+import sys
+
+
+def main(argv=None):
+    # Not the working folder: a submitted numpy.py must not shadow NumPy (for the tests either).
+    sys.path[:] = [p for p in sys.path if p not in ("", ".") and not _is_cwd(p)]
+    from nnlego.grading import guard
+
+    key = guard.read_key()
+    import numpy  # noqa: F401  (snapshot what the tests rely on, before any cell)
+    from ipykernel.kernelapp import IPKernelApp
+
+    import nnlego  # noqa: F401
+    import nnlego.bricks  # noqa: F401
+    import nnlego.correlation  # noqa: F401
+    import nnlego.initializers  # noqa: F401
+    import nnlego.tiles  # noqa: F401
+
+    app = IPKernelApp.instance()
+    app.initialize((sys.argv[1:] if argv is None else argv) + ["--IPKernelApp.ignore_cwd=True",
+                                                                  "--IPKernelApp.parent_handle=1"])
+    guard.install(app.shell, key)
+    app.start()
+
+
+def _is_cwd(path):
+    import os
+
+    return os.path.abspath(path) == os.getcwd()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,148 @@
+"""The sandbox: a graded notebook's kernel runs under bubblewrap (Debian's ``bwrap``).
+
+The kernel spec ``nnlego-sandbox`` (``make sandbox`` writes it into the venv's
+``share/jupyter/kernels/``) starts ``python -m nnlego.grading.sandbox CONNECTION_FILE``, which
+replaces itself with ``bwrap ... python -m nnlego.grading.kernel``. Inside, the kernel sees:
+
+- read-only: ``/usr``, the Python installation and the venv, nnlego's own source folder, the data
+  home, and the assignment's released files (``exercises/<assignment>``) when present;
+- read-write: its working folder (``autograded/<student>/<assignment>/``, nbgrader's choice), the
+  private folder of its connection file and sockets, and a private scratch tmpfs (``HOME``,
+  ``TMPDIR``); ``/tmp`` is an empty read-only tmpfs (a course under /tmp stays out of reach);
+- nothing else, the rest of the tree read-only: no ``solutions/``, no ``gradebook.db``, no
+  other student's ``submitted/``, no home folder, no network (``--unshare-net``: the kernel
+  talks to nbgrader over Unix sockets, the IPC transport).
+
+Limits (``resource.setrlimit``, inherited through bwrap): address space ``NNLEGO_GRADER_MEMORY``
+(default 4 GiB), CPU time ``NNLEGO_GRADER_CPU`` (default 900 s per notebook), files of at most
+256 MiB. The grading key arrives in ``NNLEGO_GRADER_KEY`` and goes on through a pipe only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import sys
+from pathlib import Path
+
+KERNEL_NAME = "nnlego-sandbox"
+SCRATCH = "/nnlego-scratch"          # the kernel's private writable tmpfs (HOME, TMPDIR)
+COURSE_MARKERS = ("solutions", "gradebook.db", "submitted", "nbgrader_config.py")
+PASS_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "LANG", "LC_ALL")
+
+
+def kernel_spec(python: str = sys.executable) -> dict:
+    """The kernel.json of the sandboxed grading kernel."""
+    return {"argv": [python, "-m", "nnlego.grading.sandbox", "{connection_file}"],
+            "display_name": "Python 3 (nnlego grading sandbox)", "language": "python",
+            "interrupt_mode": "message", "metadata": {"debugger": False}}
+
+
+def install_kernel(prefix: str | os.PathLike = sys.prefix) -> Path:
+    """Write the kernel spec into ``<prefix>/share/jupyter/kernels/nnlego-sandbox/``."""
+    if shutil.which("bwrap") is None:
+        raise RuntimeError("bubblewrap is not installed: run `make sandbox` "
+                           "(apt-get install bubblewrap)")
+    folder = Path(prefix) / "share" / "jupyter" / "kernels" / KERNEL_NAME
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "kernel.json").write_text(json.dumps(kernel_spec(), indent=1) + "\n")
+    return folder
+
+
+def _read_only_paths(workdir: Path) -> list[Path]:
+    import nnlego
+    from nnlego.datasets import data_home
+
+    paths = [Path(sys.base_prefix), Path(sys.prefix), Path(nnlego.__file__).resolve().parent,
+             Path(data_home())]
+    released = os.environ.get("NNLEGO_RELEASED")
+    course = _course_root(workdir)
+    if released is None and course is not None:
+        released = course / "exercises" / workdir.name
+    if released is not None and Path(released).is_dir():
+        paths.append(Path(released).resolve())
+    return paths
+
+
+def _course_root(workdir: Path) -> Path | None:
+    for parent in workdir.parents:
+        if (parent / "nbgrader_config.py").exists():
+            return parent
+    return None
+
+
+def check_workdir(workdir: Path):
+    """Refuse to give a kernel write access to a course folder itself."""
+    found = [name for name in COURSE_MARKERS if (workdir / name).exists()]
+    if found or workdir == Path("/") or workdir == Path.home():
+        raise SystemExit(f"nnlego sandbox: refusing to run a kernel in {workdir} (it holds "
+                         f"{', '.join(found) or 'everything'}); nbgrader runs it in "
+                         "autograded/<student>/<assignment>/")
+
+
+def bwrap_command(connection_file: str, workdir: Path, key_fd: int | None) -> list[str]:
+    """The bwrap command line that starts the grading kernel for ``connection_file``."""
+    command = ["bwrap", "--die-with-parent", "--unshare-all", "--cap-drop", "ALL",
+               "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib",
+               "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
+               "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", SCRATCH]
+    for name in ("ld.so.cache", "localtime", "passwd", "group", "fonts"):
+        command += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
+    for path in dict.fromkeys(_read_only_paths(workdir)):
+        command += ["--ro-bind", str(path), str(path)]
+    private = str(Path(connection_file).resolve().parent)
+    command += ["--bind", str(workdir), str(workdir), "--bind", private, private,
+                "--remount-ro", "/", "--remount-ro", "/tmp",   # (its binds stay writable)
+                "--chdir", str(workdir), "--clearenv"]
+    env = {"PATH": f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin", "HOME": SCRATCH,
+           "TMPDIR": SCRATCH, "MPLCONFIGDIR": f"{SCRATCH}/matplotlib",
+           "IPYTHONDIR": f"{SCRATCH}/ipython", "JUPYTER_RUNTIME_DIR": f"{SCRATCH}/jupyter",
+           "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "agg"}
+    from nnlego.datasets import data_home
+    env["NNLEGO_DATA"] = str(data_home())
+    env.update({name: os.environ[name] for name in PASS_ENV if name in os.environ})
+    if key_fd is not None:
+        env["NNLEGO_GRADER_KEY_FD"] = str(key_fd)
+    for name, value in env.items():
+        command += ["--setenv", name, value]
+    return command + ["--", sys.executable, "-m", "nnlego.grading.kernel", "-f",
+                      str(Path(connection_file).resolve())]
+
+
+def set_limits():
+    """Memory, CPU time and file size limits for the kernel and everything it starts."""
+    memory = int(float(os.environ.get("NNLEGO_GRADER_MEMORY", 4 * 2 ** 30)))
+    cpu = int(float(os.environ.get("NNLEGO_GRADER_CPU", 900)))
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (256 * 2 ** 20, 256 * 2 ** 20))
+
+
+def _key_pipe() -> int | None:
+    key = os.environ.pop("NNLEGO_GRADER_KEY", None)
+    if key is None:
+        return None
+    read, write = os.pipe()
+    os.write(write, key.encode())
+    os.close(write)
+    os.set_inheritable(read, True)
+    return read
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 1:
+        raise SystemExit("usage: python -m nnlego.grading.sandbox CONNECTION_FILE")
+    if shutil.which("bwrap") is None:
+        raise SystemExit("nnlego sandbox: bwrap not found; run `make sandbox`")
+    workdir = Path.cwd().resolve()
+    check_workdir(workdir)
+    command = bwrap_command(argv[0], workdir, _key_pipe())
+    set_limits()
+    os.execvp("bwrap", command)
+
+
+if __name__ == "__main__":
+    main()

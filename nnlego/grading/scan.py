@@ -1,0 +1,157 @@
+"""The static review: what in a submission's own cells and files asks for a human's look.
+
+Runs in the grader, outside the kernel, on the notebook as submitted (its answer cells and any
+cell the student added). It never changes a score by itself: it flags a piece for manual review
+(nbgrader's "needs manual grade", the feedback page and ``nnlego_review.json``, which
+``make grades`` collects into ``review.csv``). It looks for the tools of an attack on the
+grader: reaching into the interpreter or IPython (frames, hooks, builtins, ``sys.modules``,
+``get_ipython``, the cells' history ``In``), code built at run time (``exec``, ``compile``,
+``__import__``), processes and threads (whose calls ``own_work`` cannot watch), files, the
+grader's own module, and shell escapes (``!cmd``, ``%magic``). Also: Python files submitted
+next to the notebook (they could shadow a module) and code cells before the setup cell.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+
+from nbformat.notebooknode import NotebookNode
+
+REVIEW_FILE = "nnlego_review.json"
+PATTERNS = {
+    r"\bget_ipython\b|\bIn\s*\[|\b_ih\b|\b_i\d*\b|\bOut\s*\[": "reaches into IPython",
+    r"\bsys\s*\.\s*(_getframe|settrace|setprofile|modules|displayhook|excepthook|stdout|stderr)":
+        "reaches into the interpreter (sys)",
+    r"\b(f_back|f_globals|f_locals|f_code|__code__|__globals__|__closure__|cell_contents)\b":
+        "reads or rewrites frames or code objects",
+    r"\b(builtins|__builtins__|__import__|importlib|exec|eval|compile)\b":
+        "builds or imports code at run time",
+    r"\b(gc|inspect|ctypes|signal|threading|multiprocessing|subprocess|concurrent|atexit)\b":
+        "uses an interpreter or process module",
+    r"\bos\s*\.\s*(_exit|kill|fork|system|exec\w*|popen|environ|open)\b|\bopen\s*\(":
+        "uses processes, the environment or files",
+    r"\bnnlego\s*\.\s*grading\b|__nnlego_guard__": "touches the grader",
+    r"\bsetattr\s*\(|\bdelattr\s*\(": "sets attributes by name",
+    r"^\s*[!%]": "uses a shell escape or a magic",
+}
+
+
+def student_cells(nb):
+    """(the grade_id of the next test cell, or "*", source) of every cell a student may edit."""
+    for index, cell in enumerate(nb.cells):
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and not meta.get("locked"):
+            yield _next_test(nb, index), cell.source
+
+
+def _next_test(nb, index):
+    for cell in nb.cells[index + 1:]:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+            return meta["grade_id"]
+    return "*"
+
+
+def findings(source: str) -> list[str]:
+    """The reasons to review one cell's source (empty if none)."""
+    code = re.sub(r"#.*", "", source)
+    return [reason for pattern, reason in PATTERNS.items() if re.search(pattern, code, re.M)]
+
+
+def _tree(source):
+    try:
+        return ast.parse("\n".join("" if re.match(r"\s*[!%]", line) else line
+                                   for line in source.split("\n")))
+    except SyntaxError:
+        return ast.Module(body=[], type_ignores=[])
+
+
+def _target_names(target):
+    if isinstance(target, ast.Name):
+        return {target.id}
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return set().union(*map(_target_names, target.elts))
+    return set()
+
+
+def bound_names(source: str, imports: bool = True) -> set[str]:
+    """The names a cell binds at its top level (imports, definitions, assignments)."""
+    names = set()
+    for node in _tree(source).body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and imports:
+            names |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names |= set().union(*map(_target_names, targets))
+    return names
+
+
+def rebinds(source: str, protected: set[str]) -> list[str]:
+    """Where a cell rebinds a name of the setup cell or sets an attribute on one."""
+    found = sorted(bound_names(source, imports=False) & protected)   # (an import: the same)
+    for node in ast.walk(_tree(source)):
+        targets = getattr(node, "targets", None) or [getattr(node, "target", None)]
+        for target in targets:
+            while isinstance(target, (ast.Attribute, ast.Subscript)):
+                target = target.value
+                if isinstance(target, ast.Name) and target.id in protected:
+                    found.append(f"{target.id} (an attribute of it)")
+    return [f"the answer rebinds or patches the setup cell's {name}"
+            for name in dict.fromkeys(found)]
+
+
+def review(nb, folder: str | None) -> dict[str, list[str]]:
+    """{grade_id or "*": reasons} for the whole submission."""
+    found = {}
+    setup = next((c.source for c in nb.cells
+                  if c.metadata.get("nbgrader", {}).get("grade_id") == "setup"), "")
+    protected = bound_names(setup)
+    for grade_id, source in student_cells(nb):
+        found.setdefault(grade_id, []).extend(f"the answer {reason}" for reason in
+                                              findings(source))
+        found[grade_id].extend(rebinds(source, protected))
+    first = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), None)
+    if first is not None and nb.cells[first].metadata.get("nbgrader", {}).get("grade_id") != \
+            "setup":
+        found.setdefault("*", []).append("a code cell runs before the setup cell")
+    if folder:
+        extra = sorted(p.name for p in Path(folder).iterdir()
+                       if p.suffix in (".py", ".pth", ".so") or (p.is_dir() and
+                                                                  not p.name.startswith(".")))
+        if extra:
+            found.setdefault("*", []).append(f"files submitted beside the notebook: {extra}")
+    return {grade_id: list(dict.fromkeys(reasons)) for grade_id, reasons in found.items()
+            if reasons}
+
+
+def annotate(nb, flags: dict[str, list[str]]):
+    """Say in the notebook (so in the feedback) which pieces were flagged, and why."""
+    cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
+    for grade_id, reasons in flags.items():
+        cell = cells.get(grade_id) or cells.get("setup")
+        if cell is None or cell.cell_type != "code":
+            continue
+        text = "".join(f"nnlego-grader: flagged for review: {reason}\n" for reason in reasons
+                       if reason not in "".join(o.get("text", "") for o in cell.outputs))
+        if text:
+            cell.outputs.append(NotebookNode(output_type="stream", name="stderr", text=text))
+
+
+def write_review(resources, record):
+    """Add this notebook's verdicts and flags to the folder's nnlego_review.json."""
+    folder = resources.get("metadata", {}).get("path")
+    if not folder:
+        return
+    path = Path(folder) / REVIEW_FILE
+    notebook = resources.get("nbgrader", {}).get("notebook", "notebook")
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        data = {}
+    data[notebook] = {"passed": record["passed"], "flags": record["flags"]}
+    path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")

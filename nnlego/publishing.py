@@ -1,0 +1,132 @@
+"""Where nnlego is published, and every link built from that: book pages, Colab, Binder, pip.
+
+The one setting is the repository's ``_config.yml`` (the Jupyter Book configuration):
+``repository.url`` and ``repository.branch`` say where the source lives, ``html.baseurl`` where
+the built book is served. Change the project's home there and nowhere else; the launch
+buttons, the chapters' install line and the exercises' links are all derived here.
+
+How each kind of link opens a notebook (Colab opens only ``.ipynb``):
+
+- a **chapter** (``book/05_lego_bricks.md``, a MyST markdown notebook):
+  Colab opens the executed notebook that the build publishes with the book,
+  ``_sources/book/05_lego_bricks.ipynb`` on the branch ``PAGES_BRANCH`` (``make publish``
+  pushes ``_build/html`` there); Binder builds the environment from ``binder/`` on the source
+  branch, whose ``postBuild`` pairs every chapter with a ``book/NN_name.ipynb`` (jupytext).
+- an **exercise** (``exercises/05_lego_bricks/lego_bricks.ipynb``, already a notebook): Colab
+  and Binder open that file on the source branch.
+
+Everything here is string work on the settings; only :func:`publication` reads a file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+from typing import NamedTuple
+from urllib.parse import quote
+
+# The branch that holds the built site (ghp-import's default): GitHub Pages serves it.
+PAGES_BRANCH = "gh-pages"
+COLAB = "https://colab.research.google.com"
+BINDER = "https://mybinder.org"
+CONFIG = Path(__file__).resolve().parents[1] / "_config.yml"
+
+
+class Publication(NamedTuple):
+    """Where the project lives: ``repository`` (https://github.com/ORG/REPO), its source
+    ``branch``, ``book`` (the built book's URL, ending in /), and the Colab and BinderHub
+    that launch its notebooks."""
+
+    repository: str
+    branch: str
+    book: str
+    colab: str = COLAB
+    binder: str = BINDER
+
+    @property
+    def org_repo(self) -> str:
+        """ORG/REPO, as Colab and Binder name a GitHub repository."""
+        return self.repository.split("github.com/", 1)[1].strip("/")
+
+
+def publication(config=CONFIG) -> Publication:
+    """The settings in ``_config.yml`` (``repository.url``, ``repository.branch``,
+    ``html.baseurl``, ``launch_buttons``), checked: a GitHub https URL, an absolute book URL."""
+    import yaml  # Jupyter Book's dependency: this runs where the book is built or tested
+
+    path = Path(config)
+    if not path.exists():
+        raise FileNotFoundError(f"config={str(path)!r} does not exist; pass the path of the "
+                                "repository's _config.yml (publication(config=...))")
+    settings = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    repository = str((settings.get("repository") or {}).get("url") or "").rstrip("/")
+    branch = str((settings.get("repository") or {}).get("branch") or "main")
+    book = str((settings.get("html") or {}).get("baseurl") or "")
+    if not repository.startswith("https://github.com/") or repository.count("/") != 4:
+        raise ValueError(f"repository.url in {path} is {repository!r}; expected "
+                         "https://github.com/ORG/REPO (Colab and Binder open GitHub "
+                         "repositories)")
+    if not book.startswith(("https://", "http://")):
+        raise ValueError(f"html.baseurl in {path} is {book!r}; expected the absolute URL "
+                         "where the built book is served, e.g. https://ORG.github.io/REPO/")
+    launch = settings.get("launch_buttons") or {}
+    return Publication(repository, branch, book.rstrip("/") + "/",
+                       launch.get("colab_url", COLAB).rstrip("/"),
+                       launch.get("binderhub_url", BINDER).rstrip("/"))
+
+
+def _posix(path) -> str:
+    text = PurePosixPath(str(path).replace("\\", "/")).as_posix()
+    if text.startswith("/") or ".." in text.split("/"):
+        raise ValueError(f"path={path!r} must be relative to the repository root, "
+                         "e.g. 'book/05_lego_bricks.md'")
+    return text
+
+
+def book_page_url(docname, pub: Publication) -> str:
+    """The published page of a chapter: ``book_page_url("book/05_lego_bricks", pub)`` ->
+    ``https://ORG.github.io/REPO/book/05_lego_bricks.html`` (a .md suffix is dropped)."""
+    docname = _posix(docname).removesuffix(".md").removesuffix(".html")
+    return f"{pub.book}{quote(docname)}.html"
+
+
+def chapter_notebooks(docname) -> tuple[str, str]:
+    """(path on PAGES_BRANCH, path on the source branch) of a chapter's notebook:
+    ``_sources/book/05_lego_bricks.ipynb`` (executed, built) and ``book/05_lego_bricks.ipynb``
+    (made by binder/postBuild from the .md)."""
+    stem = _posix(docname).removesuffix(".md")
+    return f"_sources/{stem}.ipynb", f"{stem}.ipynb"
+
+
+def colab_url(notebook, pub: Publication, *, branch=None) -> str:
+    """Colab's URL for a notebook of the GitHub repository (on ``branch``, default the
+    source branch)."""
+    notebook = _posix(notebook)
+    if not notebook.endswith(".ipynb"):
+        raise ValueError(f"notebook={notebook!r}: Colab opens only .ipynb files; for a "
+                         "chapter pass chapter_notebooks(docname)[0] with branch=PAGES_BRANCH")
+    return f"{pub.colab}/github/{pub.org_repo}/blob/{branch or pub.branch}/{quote(notebook)}"
+
+
+def binder_url(notebook, pub: Publication) -> str:
+    """Binder's URL that builds the source branch and opens ``notebook`` in JupyterLab."""
+    notebook = _posix(notebook)
+    if not notebook.endswith(".ipynb"):
+        raise ValueError(f"notebook={notebook!r} is not a .ipynb file; for a chapter pass "
+                         "chapter_notebooks(docname)[1] (binder/postBuild makes it)")
+    return f"{pub.binder}/v2/gh/{pub.org_repo}/{pub.branch}?urlpath=lab/tree/{quote(notebook)}"
+
+
+def launch_urls(path, pub: Publication) -> dict[str, str]:
+    """{"colab": ..., "binder": ...} for a chapter (``book/NN_name.md`` or its docname) or an
+    exercise notebook (``exercises/NN_name/name.ipynb``)."""
+    path = _posix(path)
+    if path.endswith(".ipynb"):
+        return {"colab": colab_url(path, pub), "binder": binder_url(path, pub)}
+    built, paired = chapter_notebooks(path)
+    return {"colab": colab_url(built, pub, branch=PAGES_BRANCH),
+            "binder": binder_url(paired, pub)}
+
+
+def install_line(pub: Publication) -> str:
+    """The line of every chapter's setup cell that installs nnlego on Colab or Binder."""
+    return f"%pip install --quiet git+{pub.repository}"

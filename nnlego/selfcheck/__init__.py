@@ -1,0 +1,5 @@
+"""Self-checks for learners without a grader (``nnlego check PATH.ipynb``): see ``base``."""
+
+from nnlego.selfcheck.base import Failed, Piece
+
+__all__ = ["Failed", "Piece"]

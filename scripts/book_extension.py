@@ -1,0 +1,163 @@
+"""The book's own Sphinx extension (``_config.yml``: ``sphinx.local_extensions``).
+
+What the theme does not do for us, each from the one setting in ``_config.yml`` (see
+``nnlego.publishing``):
+
+- **Launch buttons that open notebooks.** The theme points Colab and Binder at ``book/NN.md``,
+  which Colab cannot open. Each chapter's buttons are rewritten to ``launch_urls(chapter)``;
+  every ``{download}`` link of an exercise notebook (appendix A) is followed by the same Colab
+  and Binder links, so every released exercise has them.
+- **The whole book as one PDF**: a ``Book (PDF)`` entry in each page's download menu, pointing
+  at ``nnlego.pdf`` beside ``index.html`` (``make pdf`` writes it).
+- **Figures at their true shape, legible on a phone.** Retina figures come with an inline
+  ``width`` *and* ``height``; the theme's ``max-width: 100%`` shrinks the width only and
+  squashes them. After the build, every ``<img>`` of a PNG keeps its ``width``, loses its fixed
+  ``height`` and gets a ``min-width`` below which 10 pt text would render under 8 CSS px
+  (``natural_width / dpi * 72 * 0.8``; ``book/_static/nnlego.css`` lets a wider figure scroll
+  sideways in its cell instead of shrinking).
+- **MathJax from the build**: the configured local copy (``make mathjax``) must exist, or the
+  build warns (an error under ``-W``) instead of shipping pages with raw TeX.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import struct
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.util import logging
+
+from nnlego.publishing import launch_urls, publication
+
+LOGGER = logging.getLogger(__name__)
+MIN_PX_PER_PT = 0.8          # 10 pt figure text at >= 8 CSS px
+PDF_NAME = "nnlego.pdf"
+_IMG = re.compile(r"<img\b[^>]*>")
+_STYLE = re.compile(r'\sstyle="([^"]*)"')
+_SRC = re.compile(r'\ssrc="([^"]+)"')
+
+
+def _publication(app):
+    return publication(Path(app.confdir) / "_config.yml")
+
+
+def rewrite_launch_buttons(app, pagename, templatename, context, doctree):
+    """Colab and Binder buttons of a chapter open its notebook (nnlego.publishing)."""
+    urls = None
+    for group in context.get("header_buttons", []):
+        if group.get("label") != "launch-buttons":
+            continue
+        urls = urls or launch_urls(pagename, _publication(app))
+        for button in group["buttons"]:
+            key = button.get("text", "").lower()
+            if key in urls:
+                button["url"] = urls[key]
+
+
+def add_pdf_button(app, pagename, templatename, context, doctree):
+    """A 'Book (PDF)' entry in the page's download menu."""
+    for group in context.get("header_buttons", []):
+        if group.get("label") == "download-buttons":
+            group["buttons"].append({
+                "type": "link", "url": context["pathto"](PDF_NAME, 1), "text": "Book (PDF)",
+                "tooltip": "Download the whole book as one PDF", "icon": "fas fa-book",
+                "label": "download-book-pdf-button"})
+
+
+def add_exercise_launch_links(app, doctree, docname):
+    """After every {download} of an exercises/*.ipynb: ' · Colab · Binder' to that notebook."""
+    pub = None
+    for ref in list(doctree.findall(nodes.Element)):
+        target = ref.get("reftarget", "")
+        if ref.tagname != "download_reference" or not target.endswith(".ipynb"):
+            continue
+        path = (Path(app.env.doc2path(docname)).parent / target).resolve()
+        relative = path.relative_to(Path(app.srcdir).resolve()).as_posix()
+        if not relative.startswith("exercises/"):
+            continue
+        pub = pub or _publication(app)
+        links = [nodes.Text(" · ")]
+        for name, url in launch_urls(relative, pub).items():
+            label = {"colab": "Open in Colab", "binder": "Open in Binder"}[name]
+            links += [nodes.reference("", label, refuri=url, classes=["launch-link"]),
+                      nodes.Text(" · ")]
+        parent = ref.parent
+        index = parent.index(ref)
+        for offset, node in enumerate(links[:-1], start=1):
+            parent.insert(index + offset, node)
+
+
+def png_size_and_dpi(data):
+    """(width, height, dpi) of PNG bytes (IHDR, pHYs); dpi None without pHYs or not a PNG."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    width, height = struct.unpack(">II", data[16:24])
+    pos = 8
+    while pos + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        if kind == b"pHYs":
+            per_unit, _, unit = struct.unpack(">IIB", data[pos + 8:pos + 17])
+            return width, height, per_unit * 0.0254 if unit == 1 else None
+        if kind == b"IDAT":
+            break
+        pos += 12 + length
+    return width, height, None
+
+
+def figure_style(style, size):
+    """The style of a figure's <img>: its width kept, no fixed height, a legible min-width."""
+    declarations = [d.strip() for d in style.split(";") if d.strip()]
+    kept = [d for d in declarations if not re.match(r"(min-)?height\s*:|min-width\s*:", d)]
+    if size and size[2]:
+        width, _, dpi = size
+        kept.append(f"min-width: {math.ceil(width / dpi * 72 * MIN_PX_PER_PT)}px")
+    return "; ".join(kept) + ";" if kept else ""
+
+
+def _fix_img(tag, page):
+    src = _SRC.search(tag)
+    if not src or src.group(1).startswith(("http:", "https:", "data:")):
+        return tag
+    path = (page.parent / src.group(1).split("#")[0].split("?")[0])
+    size = png_size_and_dpi(path.read_bytes()) if path.suffix == ".png" and path.exists() \
+        else None
+    if size is None:
+        return tag
+    old = _STYLE.search(tag)
+    style = figure_style(old.group(1) if old else "", size)
+    if old:
+        return tag[:old.start()] + f' style="{style}"' + tag[old.end():]
+    return tag.replace("<img", f'<img style="{style}"', 1)
+
+
+def fix_figure_sizes(app, exception):
+    """Rewrite every built page's PNG <img> styles (figure_style); idempotent."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        fixed = _IMG.sub(lambda m, page=page: _fix_img(m.group(0), page), text)
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
+
+
+def check_mathjax(app):
+    """Warn when the configured local MathJax is missing (run `make mathjax`)."""
+    path = app.config.mathjax_path
+    if not path or "://" in path:
+        return
+    static = [Path(app.confdir) / p for p in app.config.html_static_path]
+    if not any((folder / path).exists() for folder in static):
+        LOGGER.warning("mathjax_path=%r is not in html_static_path %s: run `make mathjax` "
+                       "(the pages would show raw TeX)", path, app.config.html_static_path)
+
+
+def setup(app):
+    app.connect("builder-inited", check_mathjax)
+    app.connect("doctree-resolved", add_exercise_launch_links)
+    app.connect("html-page-context", rewrite_launch_buttons, priority=502)
+    app.connect("html-page-context", add_pdf_button, priority=502)
+    app.connect("build-finished", fix_figure_sizes)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

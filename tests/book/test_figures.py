@@ -1,0 +1,116 @@
+"""Every figure of the built book keeps its true shape, and stays legible on a phone.
+
+Measured in the browser, for every image of every page, on a 1280 x 900 desktop and a
+412 x 915 phone (a Pixel's CSS size):
+
+- **shape**: the rendered aspect ratio (``getBoundingClientRect``) equals the file's natural
+  aspect ratio (``naturalWidth / naturalHeight``) within 2%. Retina figures carry an inline
+  ``width``/``height``; a ``max-width: 100%`` that shrinks only the width squashes them.
+- **legibility**: a figure's text must not render below 8 CSS px when it was drawn at 10 pt.
+  A PNG of ``dpi`` dots per inch holds ``dpi / 72`` pixels per point, so its rendered
+  scale is ``px_per_pt = rendered_width / natural_width * dpi / 72``; the check asks
+  ``10 * px_per_pt >= 8``, i.e. ``px_per_pt >= 0.8``. The dpi comes from the PNG's pHYs chunk
+  (matplotlib writes it; retina figures say 200). Images without a dpi (SVG icons) are only
+  checked for shape.
+"""
+
+from __future__ import annotations
+
+import pytest
+from booksite import SCREENSHOTS, file_of, load_images, open_page, png_size_and_dpi, set_viewport
+
+pytestmark = pytest.mark.browser
+
+SCREENS = {"desktop": (1280, 900, False), "phone": (412, 915, True)}
+ASPECT_TOLERANCE = 0.02
+MIN_PX_PER_PT = 0.8          # 10 pt figure text at >= 8 CSS px
+
+_RENDERED_JS = """
+return Array.from(document.images).map(img => {
+    const r = img.getBoundingClientRect();
+    return {src: img.currentSrc || img.src, width: r.width, height: r.height,
+            natural_width: img.naturalWidth, natural_height: img.naturalHeight,
+            in_main: !!img.closest('main')};
+}).filter(img => img.width > 0 && img.height > 0);
+"""
+
+
+@pytest.fixture(params=sorted(SCREENS))
+def screen(request, driver):
+    width, height, mobile = SCREENS[request.param]
+    set_viewport(driver, width, height, mobile=mobile)
+    yield request.param
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def rendered_images(driver, docname):
+    open_page(driver, docname)
+    load_images(driver)
+    return driver.execute_script(_RENDERED_JS)
+
+
+def shape_error(img):
+    """Relative difference of the rendered and the natural aspect ratio."""
+    rendered = img["width"] / img["height"]
+    natural = img["natural_width"] / img["natural_height"]
+    return abs(rendered / natural - 1)
+
+
+def px_per_pt(img):
+    """CSS pixels per point of the figure's own drawing, or None when its dpi is unknown."""
+    path = file_of(img["src"])
+    if path is None or path.suffix.lower() != ".png":
+        return None
+    _, _, dpi = png_size_and_dpi(path)
+    return None if dpi is None else img["width"] / img["natural_width"] * dpi / 72
+
+
+def test_shape_error_sees_a_squashed_image():
+    """The measure itself: a 4:1 image drawn at 2:1 is 50% off; a true one is 0% off."""
+    squashed = {"width": 800, "height": 400, "natural_width": 1600, "natural_height": 400}
+    assert shape_error(squashed) == pytest.approx(0.5)
+    assert shape_error({**squashed, "height": 200}) == pytest.approx(0.0)
+
+
+def test_every_image_keeps_its_aspect_ratio(driver, pages, screen):
+    """Rendered aspect ratio == the file's, within 2%, for every visible image of every page."""
+    bad = {}
+    for doc in pages:
+        for img in rendered_images(driver, doc):
+            if shape_error(img) > ASPECT_TOLERANCE:
+                name = img["src"].rsplit("/", 1)[-1][:16]
+                bad.setdefault(doc, []).append(
+                    f"{name}: {img['width']:.0f}x{img['height']:.0f} shown, "
+                    f"{img['natural_width']}x{img['natural_height']} in the file")
+    n_bad = sum(map(len, bad.values()))
+    assert not bad, f"{n_bad} images distorted on the {screen} screen: {bad}"
+
+
+def test_figure_text_is_legible(driver, pages, screen):
+    """Every figure with a dpi renders at >= 0.8 CSS px per point (10 pt text >= 8 px)."""
+    small, n_checked = {}, 0
+    for doc in pages:
+        for img in rendered_images(driver, doc):
+            scale = px_per_pt(img) if img["in_main"] else None
+            if scale is None:
+                continue
+            n_checked += 1
+            if scale < MIN_PX_PER_PT:
+                name = img["src"].rsplit("/", 1)[-1][:16]
+                small.setdefault(doc, []).append(f"{name}: {scale:.2f} px/pt "
+                                                 f"({img['width']:.0f} px wide)")
+    assert n_checked > 0, "no figure with a dpi found: is the build's _images/ empty?"
+    assert not small, f"figures too small to read on the {screen} screen: {small}"
+
+
+def test_phone_screenshots(driver, pages, screen):
+    """Screenshots of the Lego-bricks chapter on each screen, for a person to review."""
+    lego = next(doc for doc in pages if doc.endswith("05_lego_bricks"))
+    rendered_images(driver, lego)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"lego_bricks_{screen}.png"
+    driver.execute_script(
+        "const img = document.querySelector('main img[src*=\"_images/\"]');"
+        "if (img) img.scrollIntoView();")
+    driver.save_screenshot(str(path))
+    assert path.stat().st_size > 10_000

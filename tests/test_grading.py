@@ -1,0 +1,149 @@
+"""The grading machinery's parts, without nbgrader: own_work, the token, the scan, the sandbox.
+
+tests/test_solutions.py grades whole courses with them; these tests pin each part down.
+"""
+
+import json
+import shutil
+import sys
+import threading
+
+import numpy as np
+import pytest
+
+import nnlego
+from nnlego import tiles
+from nnlego.grading import course, guard, sandbox, scan
+
+
+def test_own_work_passes_an_answer_of_its_own():
+    with guard.own_work(nnlego.sigmoid):
+        value = 0.5 * (1 + np.tanh(0.5 * np.array([0.0])))
+    assert value[0] == 0.5
+
+
+@pytest.mark.parametrize("call", [
+    lambda z: nnlego.sigmoid(z),
+    lambda z: nnlego.activations.sigmoid(z),                       # another path
+    lambda z: __import__("functools").partial(nnlego.sigmoid)(z),
+])
+def test_own_work_catches_nnlegos_own_piece(call):
+    with pytest.raises(AssertionError, match="calls nnlego's own sigmoid"):
+        with guard.own_work(nnlego.sigmoid):
+            call(np.zeros(3))
+
+
+def test_own_work_catches_a_call_from_another_thread():
+    out = []
+    with pytest.raises(AssertionError, match="calls nnlego's own"):
+        with guard.own_work(nnlego.sigmoid):
+            worker = threading.Thread(target=lambda: out.append(nnlego.sigmoid(np.zeros(2))))
+            worker.start()
+            worker.join()
+    assert out, "the thread ran"
+
+
+def test_own_work_catches_a_copy_of_the_source():
+    import inspect
+
+    copy = {}
+    exec(inspect.getsource(tiles.subfactorial), dict(vars(tiles)), copy)
+    assert copy["subfactorial"].__code__ is not tiles.subfactorial.__code__
+    with pytest.raises(AssertionError, match="subfactorial"):
+        with guard.own_work(tiles.subfactorial):
+            copy["subfactorial"](5)
+
+
+def test_own_work_catches_the_profiler_switched_off():
+    with pytest.raises(AssertionError, match="switched the profiler off"):
+        with guard.own_work(nnlego.sigmoid):
+            sys.setprofile(None)
+            nnlego.sigmoid(np.zeros(2))
+
+
+def test_the_token_depends_on_key_nonce_and_cell():
+    first = guard.token(b"k" * 32, "n1", "test_a")
+    assert first.startswith(guard.TOKEN) and first == guard.token(b"k" * 32, "n1", "test_a")
+    others = [guard.token(b"K" * 32, "n1", "test_a"), guard.token(b"k" * 32, "n2", "test_a"),
+              guard.token(b"k" * 32, "n1", "test_b")]
+    assert len({first, *others}) == 4
+
+
+@pytest.mark.parametrize(("source", "reason"), [
+    ("get_ipython().ast_node_interactivity = 'all'", "IPython"),
+    ("import sys\nsys.settrace(None)", "interpreter"),
+    ("f = g.__code__", "code objects"),
+    ("exec('x = 1')", "run time"),
+    ("import threading", "process module"),
+    ("import os\nos._exit(0)", "processes"),
+    ("print(open('x').read())", "files"),
+    ("!cat /etc/passwd", "shell escape"),
+    ("from nnlego.grading import guard", "grader"),
+])
+def test_the_scan_flags_the_tools_of_an_attack(source, reason):
+    assert any(reason in found for found in scan.findings(source)), scan.findings(source)
+
+
+def test_the_scan_leaves_plain_numpy_alone():
+    source = "def sigmoid(z):\n    # exec and open in a comment do not count\n" \
+             "    return 0.5 * (1 + np.tanh(0.5 * z))\n"
+    assert scan.findings(source) == []
+
+
+def test_the_sandbox_binds_no_course_folder_and_no_network(tmp_path):
+    work = tmp_path / "autograded" / "alice" / "02_forward_pass"
+    work.mkdir(parents=True)
+    (tmp_path / "solutions").mkdir()
+    command = sandbox.bwrap_command(str(tmp_path / "private" / "kernel.json"), work, key_fd=7)
+    bound = [command[i + 1] for i, arg in enumerate(command) if arg in ("--bind", "--ro-bind")]
+    assert "--unshare-all" in command and "--clearenv" in command
+    assert str(work) in bound and str(tmp_path) not in bound
+    assert not [path for path in bound if "solutions" in path or path in ("/", "/root", "/work")]
+    assert command[command.index("NNLEGO_GRADER_KEY_FD") + 1] == "7"
+    assert "NNLEGO_GRADER_KEY" not in command
+
+
+def test_the_sandbox_refuses_a_course_root(tmp_path):
+    (tmp_path / "gradebook.db").write_text("")
+    with pytest.raises(SystemExit, match="refusing"):
+        sandbox.check_workdir(tmp_path)
+
+
+def test_the_kernel_spec_runs_the_launcher():
+    spec = sandbox.kernel_spec("/venv/bin/python")
+    assert spec["argv"] == ["/venv/bin/python", "-m", "nnlego.grading.sandbox",
+                            "{connection_file}"]
+
+
+@pytest.mark.skipif(shutil.which("bwrap") is None, reason="make sandbox installs bubblewrap")
+def test_install_kernel_writes_the_spec(tmp_path):
+    folder = sandbox.install_kernel(tmp_path)
+    assert json.loads((folder / "kernel.json").read_text())["argv"][2] == "nnlego.grading.sandbox"
+
+
+def test_review_collects_every_flag(tmp_path):
+    folder = tmp_path / "autograded" / "bob" / "02_forward_pass"
+    folder.mkdir(parents=True)
+    (folder / scan.REVIEW_FILE).write_text(json.dumps(
+        {"forward_pass": {"passed": {}, "flags": {"test_sigmoid": ["numpy.allclose was "
+                                                                   "replaced"]}}}))
+    rows = course.review(root=tmp_path)
+    assert rows == [{"student": "bob", "assignment": "02_forward_pass",
+                     "notebook": "forward_pass", "piece": "test_sigmoid",
+                     "reason": "numpy.allclose was replaced"}]
+    assert "bob" in (tmp_path / "review.csv").read_text()
+
+
+SETUP = "import numpy as np\nimport nnlego\nfrom nnlego.grading import own_work\n%matplotlib inline"
+
+
+@pytest.mark.parametrize("source", ["nnlego.sigmoid = f", "np.allclose = lambda *a: True",
+                                    "def own_work(*pieces):\n    pass", "np = None"])
+def test_the_scan_flags_rebinding_or_patching_the_setup_cells_names(source):
+    assert scan.rebinds(source, scan.bound_names(SETUP))
+
+
+@pytest.mark.parametrize("source", ["import numpy as np", "W = np.zeros(3)\nW[0] = 1",
+                                    "net.weights = []", "def sigmoid(z):\n    return z"])
+def test_the_scan_leaves_ordinary_assignments_alone(source):
+    assert scan.rebinds(source, scan.bound_names(SETUP)) == []
