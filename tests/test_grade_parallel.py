@@ -165,6 +165,11 @@ def descendants(pid):
     return found
 
 
+def command_lines(pids):
+    return [Path(f"/proc/{p}/cmdline").read_bytes().replace(b"\0", b" ")[:120] for p in pids
+            if Path(f"/proc/{p}").exists()]
+
+
 def alive(pids):
     return {p for p in pids if Path(f"/proc/{p}").exists()
             and "zombie" not in Path(f"/proc/{p}/status").read_text()}
@@ -198,7 +203,8 @@ def test_a_killed_worker_costs_only_its_task_and_a_rerun_grades_what_is_missing(
     assert "worker died" in report.failures[0]["error"]
     others = {t: cells for t, cells in scores(gbook.dump(url, "nnlego")).items()}
     assert others == {t: v for t, v in expected.items() if t != victim}
-    assert wait_for(lambda: not alive(orphans), 30), "the killed worker's kernel lives on"
+    assert wait_for(lambda: not alive(orphans), 30), \
+        f"the killed worker's kernel lives on: {command_lines(alive(orphans))}"
     text = summary_text(report)
     assert report.failures[0]["log"] in text and "1 failed" in text
 
