@@ -37,8 +37,12 @@ data: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check nnlego tests benchmarks
 
+# The parallel-grading tests run against SQLite and a real PostgreSQL server: a throwaway one on
+# the loopback interface (scripts/start_postgres.sh installs Debian's postgresql if missing and
+# prints NNLEGO_TEST_PG_URL; `bash scripts/start_postgres.sh stop` stops it).
 test: lint data sandbox
-	$(VENV)/bin/pytest -q
+	@pg_env=$$(bash scripts/start_postgres.sh) && eval "$$pg_env" && \
+	  echo "PostgreSQL for the tests: $$NNLEGO_TEST_PG_URL" && $(VENV)/bin/pytest -q
 
 # Every trained network of both articles, in the results cache ($$NNLEGO_RESULTS, else the user
 # cache directory), two training runs at a time; the report goes to _build/results/. Seconds

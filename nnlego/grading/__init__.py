@@ -5,7 +5,8 @@
 - :mod:`nnlego.grading.execute`: nbgrader preprocessors (execute under tokens, score by tokens);
 - :mod:`nnlego.grading.scan`: the static review of answer cells;
 - :mod:`nnlego.grading.course`: grade a course, one (student, assignment) at a time if need be;
-- :mod:`nnlego.grading.parallel` (with `parallel_tasks`, `parallel_worker`, `gradebook`, `synthetic`): ``nnlego grade``, many at once, on a cluster too.
+- :mod:`nnlego.grading.parallel`: ``nnlego grade``, many at once, on a cluster too (with
+  ``parallel_tasks``, ``parallel_worker``, ``gradebook`` and ``synthetic``).
 
 The design and the threat model: book/appendix_b_instructors.md.
 """
