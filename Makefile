@@ -25,7 +25,7 @@ help:
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,book,course]'
+	$(PY) -m pip install --quiet -e '.[dev,book,course,scale]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -37,8 +37,12 @@ data: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check nnlego tests benchmarks
 
+# The parallel-grading tests run against SQLite and a real PostgreSQL server: a throwaway one on
+# the loopback interface (scripts/start_postgres.sh installs Debian's postgresql if missing and
+# prints NNLEGO_TEST_PG_URL; `bash scripts/start_postgres.sh stop` stops it).
 test: lint data sandbox
-	$(VENV)/bin/pytest -q
+	@pg_env=$$(bash scripts/start_postgres.sh) && eval "$$pg_env" && \
+	  echo "PostgreSQL for the tests: $$NNLEGO_TEST_PG_URL" && $(VENV)/bin/pytest -q
 
 # Every trained network of both articles, in the results cache ($$NNLEGO_RESULTS, else the user
 # cache directory), two training runs at a time; the report goes to _build/results/. Seconds
@@ -120,15 +124,21 @@ sandbox: $(STAMP)
 	fi
 	@$(PY) -m nnlego.grading install-kernel
 
-# Autograde every submission in submitted/<student>/<assignment>/ (students unknown to the
-# gradebook are added), regrading those already graded, in the sandbox. A submission that
-# fails costs only its own notebook: the others are all graded, then the failures are listed.
+# Autograde every submission in submitted/<student>/<assignment>/ that the gradebook lacks, in
+# parallel (one task per student and assignment, one worker per core; `nnlego grade --help`),
+# each in the sandbox: a progress bar, then a summary per assignment and the log of each failure.
+# A failing submission costs only itself. `make grade FORCE=1` regrades everything, `W=4` sets
+# the workers.
+GRADE_OPTS = $(if $(filter-out $(ASSIGNMENTS),$(A))$(filter-out $(A),$(ASSIGNMENTS)),\
+  $(foreach a,$(A),--assignment $(a))) $(if $(FORCE),--force) $(if $(W),--workers $(W))
+NNLEGO_GRADE := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/nnlego grade
 grade: sandbox
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -m nnlego.grading grade $(A)
+	$(NNLEGO_GRADE) $(GRADE_OPTS)
 
-# feedback/<student>/<assignment>/*.html, hidden tests cleared (nbgrader_config.py)
+# feedback/<student>/<assignment>/*.html for every graded submission, in parallel (hidden tests
+# cleared, nbgrader_config.py)
 feedback: $(STAMP)
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -m nnlego.grading feedback $(A)
+	$(NNLEGO_GRADE) --feedback $(GRADE_OPTS)
 
 # grades.csv: one row per student and assignment (manual grades included once entered), and
 # review.csv: every piece the grader flagged for manual review, and why

@@ -131,7 +131,26 @@ def _key_pipe() -> int | None:
     return read
 
 
+def die_with_the_grader():
+    """SIGKILL this launcher (and so bwrap, which it becomes) when the grading process that
+    started it dies, and exit now if that already happened while Python was starting.
+
+    bwrap's ``--die-with-parent`` only ties the sandboxed kernel to bwrap; without this, a
+    grading worker killed mid-task leaves bwrap and its kernel behind. Linux only."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    started_by = os.environ.get("JPY_PARENT_PID")   # jupyter_client's kernel manager
+    if started_by and started_by.isdigit() and os.getppid() != int(started_by):
+        raise SystemExit("nnlego sandbox: the grading process that started this kernel is gone")
+
+
 def main(argv=None):
+    die_with_the_grader()
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1:
         raise SystemExit("usage: python -m nnlego.grading.sandbox CONNECTION_FILE")

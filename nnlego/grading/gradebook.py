@@ -1,0 +1,168 @@
+"""The gradebook side of parallel grading: templates, task results and the one writer's merge.
+
+Why: SQLite takes one writer at a time, so parallel ``nbgrader autograde`` runs into one
+``gradebook.db`` fail with "database is locked". Instead every task autogrades into its own
+small SQLite gradebook (a copy of the *template*: the course's assignment definitions, no
+students), and one writer (the parent process, or the Dask client) merges each result into the
+main gradebook, SQLite or PostgreSQL, in one transaction per task.
+
+A *result* is plain JSON (it travels from a Dask worker to the client)::
+
+    {"timestamp": "2026-12-01 09:00:00" or None,
+     "notebooks": {name: {"flagged": bool, "late_submission_penalty": float or None,
+                          "grades": {cell: [auto_score or None, needs_manual_grade]},
+                          "comments": {cell: auto_comment or None}}}}
+
+The merge does what the autograder (nbgrader's ``SaveAutoGrades`` or the course's own grading
+step) does to an existing submission: it sets the auto scores and comments, keeps manual
+scores, and marks a grade for review when the autograder did (no auto score, a review flag) or
+when it has a manual score. The task's gradebook is fresh (no manual scores), so "the
+autograder did" and "has a manual score" are the two halves of the autograder's own rule.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib.util
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from nbgrader.api import Base, Gradebook, MissingEntry
+from sqlalchemy import create_engine, select
+
+DEFINITIONS = ("assignment", "notebook", "base_cell", "source_cell", "grade_cells",
+               "solution_cells", "task_cells")   # in foreign-key order
+
+
+def driver_url(db_url: str) -> str:
+    """db_url with the PostgreSQL driver that is installed: SQLAlchemy 2.1 reads a plain
+    ``postgresql://`` as psycopg 3; the scale extra installs psycopg2 (``postgresql+psycopg2://``)."""
+    if db_url.startswith("postgresql://") and importlib.util.find_spec("psycopg") is None:
+        return "postgresql+psycopg2://" + db_url[len("postgresql://"):]
+    return db_url
+
+
+def sqlite_url(path) -> str:
+    return f"sqlite:///{Path(path).resolve()}"
+
+
+def alembic_on_path() -> None:
+    """nbgrader runs the `alembic` command when it creates a gradebook: make sure it finds the
+    one installed beside this Python (a venv's bin/ is not on PATH unless activated)."""
+    if shutil.which("alembic") is None:
+        os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent),
+                                              os.environ.get("PATH", "")])
+
+
+def make_template(db_url: str, course_id: str, path) -> Path:
+    """A new SQLite gradebook at path holding every assignment definition of db_url."""
+    alembic_on_path()
+    path = Path(path)
+    path.unlink(missing_ok=True)
+    Gradebook(sqlite_url(path), course_id).close()      # schema, alembic version, course
+    source, target = create_engine(db_url), create_engine(sqlite_url(path))
+    try:
+        with source.connect() as read, target.begin() as write:
+            for name in DEFINITIONS:
+                table = Base.metadata.tables[name]
+                rows = [dict(row) for row in read.execute(select(table)).mappings()]
+                if rows:
+                    write.execute(table.insert(), rows)
+    finally:
+        source.dispose()
+        target.dispose()
+    return path
+
+
+def assignment_names(db_url: str, course_id: str) -> set[str]:
+    with Gradebook(db_url, course_id) as gb:
+        return {a.name for a in gb.assignments}
+
+
+def task_gradebook(template, path, assignment: str, student: str, extension_seconds=None):
+    """A copy of the template for one task, with the student's extension if they have one."""
+    shutil.copyfile(template, path)
+    if extension_seconds is not None:
+        with Gradebook(sqlite_url(path)) as gb:
+            gb.update_or_create_student(student)
+            gb.add_submission(assignment, student,
+                              extension=datetime.timedelta(seconds=extension_seconds))
+    return path
+
+
+def read_result(db_url: str, assignment: str, student: str) -> dict:
+    """The autograder's output for one submission, as a JSON-able result (see the module)."""
+    with Gradebook(db_url) as gb:
+        submission = gb.find_submission(assignment, student)
+        return {
+            "timestamp": None if submission.timestamp is None else str(submission.timestamp),
+            "notebooks": {nb.name: {
+                "flagged": bool(nb.flagged),
+                "late_submission_penalty": nb.late_submission_penalty,
+                "grades": {g.name: [g.auto_score, bool(g.needs_manual_grade)] for g in nb.grades},
+                "comments": {c.name: c.auto_comment for c in nb.comments},
+            } for nb in submission.notebooks}}
+
+
+def merge_result(gb: Gradebook, assignment: str, student: str, result: dict) -> None:
+    """Write one task's result into the main gradebook gb (one commit)."""
+    try:
+        gb.find_student(student)
+    except MissingEntry:
+        gb.add_student(student)
+    kwargs = {} if result["timestamp"] is None else {"timestamp": result["timestamp"]}
+    gb.update_or_create_submission(assignment, student, **kwargs)
+    for name, graded in result["notebooks"].items():
+        notebook = gb.find_submission_notebook(name, assignment, student)
+        notebook.flagged = graded["flagged"]
+        notebook.late_submission_penalty = graded["late_submission_penalty"]
+        for grade in notebook.grades:
+            grade.auto_score, review = graded["grades"].get(grade.name, (None, True))
+            grade.needs_manual_grade = review or grade.manual_score is not None
+        for comment in notebook.comments:
+            comment.auto_comment = graded["comments"].get(comment.name)
+    gb.db.commit()
+
+
+def extension_seconds(gb: Gradebook, assignment: str, student: str):
+    """The student's extension on the assignment in seconds, or None."""
+    try:
+        extension = gb.find_submission(assignment, student).extension
+    except MissingEntry:
+        return None
+    return None if extension is None else extension.total_seconds()
+
+
+def graded(gb: Gradebook) -> set[tuple[str, str]]:
+    """(student, assignment) of every submission in the gradebook."""
+    return {(s.student.id, s.assignment.name) for a in gb.assignments for s in a.submissions}
+
+
+def submission_summary(gb: Gradebook, assignment: str, student: str) -> dict:
+    """{"score", "max_score", "flagged", "needs_manual_grade"} of one submission."""
+    submission = gb.find_submission(assignment, student)
+    return {"score": submission.score, "max_score": submission.max_score,
+            "flagged": any(nb.flagged for nb in submission.notebooks),
+            "needs_manual_grade": bool(submission.needs_manual_grade)}
+
+
+def dump(db_url: str, course_id: str) -> dict:
+    """Everything the autograder decides, keyed by names (not by the random row ids).
+
+    {(student, assignment, notebook): (timestamp, flagged, penalty, {cell: (auto_score,
+    manual_score, needs_manual_grade)}, {cell: auto_comment})}: two gradebooks with equal dumps
+    hold the same grades, bit for bit.
+    """
+    out = {}
+    with Gradebook(db_url, course_id) as gb:
+        for assignment in gb.assignments:
+            for submission in assignment.submissions:
+                for nb in submission.notebooks:
+                    out[submission.student.id, assignment.name, nb.name] = (
+                        str(submission.timestamp), bool(nb.flagged), nb.late_submission_penalty,
+                        {g.name: (g.auto_score, g.manual_score, g.needs_manual_grade)
+                         for g in nb.grades},
+                        {c.name: c.auto_comment for c in nb.comments})
+    return out

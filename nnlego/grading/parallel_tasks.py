@@ -1,0 +1,89 @@
+"""One grading task: autograde (or write the feedback of) one student's one assignment.
+
+A task is a plain dict (a *spec*), so it travels to a worker process or a Dask worker as JSON::
+
+    {"step": "autograde" | "feedback", "root": course root, "assignment": ..., "student": ...,
+     "template": template gradebook (autograde), "db_url": main gradebook (feedback),
+     "extension": seconds or None, "log": log file, "timeout": seconds}
+
+``grade_here(spec)`` runs it with nbgrader's Python API (``NbGraderAPI.autograde`` /
+``generate_feedback``: the code behind ``nbgrader autograde ASSIGNMENT --student STUDENT
+--force``) on the course's own ``nbgrader_config.py``, so its kernel and grading steps apply;
+it runs inside a worker process (:mod:`nnlego.grading.parallel_worker`), never in the parent.
+Autograding writes into the task's own copy of the template gradebook
+(:mod:`nnlego.grading.gradebook`). A task returns an *outcome* dict, ``{"ok", "step",
+"student", "assignment", "seconds", "log", "error", "result"}``, and never raises.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from .gradebook import read_result, sqlite_url, task_gradebook
+
+_QUIET = os.open(os.devnull, os.O_WRONLY)
+
+
+def outcome_of(spec: dict, **fields) -> dict:
+    return {**{key: spec[key] for key in ("step", "student", "assignment", "log")}, **fields}
+
+
+def prepare_db(spec: dict, tmp) -> str:
+    """The gradebook URL a task writes to: its own copy of the template (autograde), or the
+    main gradebook, only read (feedback)."""
+    if spec["step"] != "autograde":
+        return spec["db_url"]
+    return sqlite_url(task_gradebook(spec["template"], Path(tmp) / "gradebook.db",
+                                     spec["assignment"], spec["student"], spec.get("extension")))
+
+
+def result_of(spec: dict, db_url: str, success: bool) -> dict:
+    """The outcome fields of a finished nbgrader run: ok, and the result or the error."""
+    if not success:
+        return {"ok": False, "error": f"nbgrader {spec['step']} failed (see its log)"}
+    if spec["step"] != "autograde":
+        return {"ok": True}
+    return {"ok": True, "result": read_result(db_url, spec["assignment"], spec["student"])}
+
+
+def _api(root, db_url):
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = copy.deepcopy(PyFileConfigLoader("nbgrader_config.py", path=root).load_config())
+    config.CourseDirectory.root = root
+    config.CourseDirectory.db_url = db_url
+    return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+
+
+def grade_here(spec: dict) -> dict:
+    """Run one task in this process, its output (fds 1 and 2) in its log; its outcome."""
+    start = time.perf_counter()
+    Path(spec["log"]).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with tempfile.TemporaryDirectory(prefix="nnlego-grade-") as tmp, \
+                open(spec["log"], "w") as log:
+            os.dup2(log.fileno(), 1)
+            os.dup2(log.fileno(), 2)
+            db_url = prepare_db(spec, tmp)
+            api = _api(spec["root"], db_url)
+            if spec["step"] == "autograde":
+                result = api.autograde(spec["assignment"], spec["student"], force=True,
+                                       create=True)
+            else:
+                result = api.generate_feedback(spec["assignment"], spec["student"], force=True)
+            log.write(result.get("error") or "")
+            log.flush()
+            outcome = outcome_of(spec, **result_of(spec, db_url, result["success"]))
+    except Exception as error:
+        outcome = outcome_of(spec, ok=False, error=f"{type(error).__name__}: {error}")
+    finally:
+        os.dup2(_QUIET, 1)
+        os.dup2(_QUIET, 2)
+    outcome["seconds"] = time.perf_counter() - start
+    return outcome
