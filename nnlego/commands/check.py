@@ -85,9 +85,11 @@ def print_report(report, out=None):
             print(f"  your notebook: {result.detail}", file=out)
     width = max(len(label) for label in LABELS.values())
     for verdict in report.verdicts:
-        head = f"{LABELS[verdict.status]:<{width}}  {verdict.piece}"
+        print(f"{LABELS[verdict.status]:<{width}}  {verdict.piece}", file=out)
         text = f"on {verdict.kind}: {verdict.detail}" if verdict.kind else verdict.detail
-        print(head + (f": {text}" if text else ""), file=out)
+        if text:
+            print(textwrap.fill(text, 100, initial_indent=" " * 4, subsequent_indent=" " * 4,
+                                break_on_hyphens=False), file=out)
     n = len(report.verdicts)
     summary = (f"{report.count('pass')} of {n} pieces pass, {report.count('fail')} fail, "
                f"{report.count('not attempted')} not attempted.")

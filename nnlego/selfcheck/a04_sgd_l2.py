@@ -59,10 +59,10 @@ def _random_problem(rng, n=None):
 
 def check_regularised_cost(ns, rng):
     fn = tools.function(ns, "regularised_cost")
-    for n in (None, 1):
+    for n, l2 in ((None, float(rng.uniform(0.01, 0.5))), (1, float(rng.uniform(0.01, 0.5))),
+                  (None, 0.0)):
         net, X, y, sizes = _random_problem(rng, n)
         Y = ONE_HOT(y, sizes[-1])
-        l2 = float(rng.choice([0.0, rng.uniform(0.01, 0.5)]))
         kind = f"a random {'-'.join(map(str, sizes))} network, {len(X)} samples, l2={l2:.3g}"
         before = [a.copy() for a in net.weights + net.biases + [X, Y]]
         cost = tools.call(fn, list(net.weights), list(net.biases), X, Y, l2=l2, kind=kind,

@@ -106,9 +106,9 @@ def check_saturated_fraction(ns, rng):
         tools.unchanged([before], [Z], kind, "saturated_fraction")
         expected = float(np.mean(PRIME(before) < (threshold or 0.01)))
         if not (np.ndim(value) == 0 and np.isclose(float(value), expected, rtol=0, atol=1e-12)):
-            raise Failed(kind, f"saturated_fraction gave {value!r}, expected {expected:.6g}: the "
-                         "fraction of entries where sigmoid'(z) < threshold (use the threshold "
-                         "argument)")
+            raise Failed(kind, f"saturated_fraction gave {tools.show(value)}, expected "
+                         f"{expected:.6g}: the fraction of entries where sigmoid'(z) < "
+                         "threshold (use the threshold argument)")
 
 
 PIECES = (

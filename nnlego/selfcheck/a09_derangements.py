@@ -80,10 +80,11 @@ def check_random_derangement(ns, rng):
     statistic = float(np.sum((observed - DRAWS / 9) ** 2 / (DRAWS / 9)))
     p = stats.chi2.sf(statistic, df=8)
     if p < ALPHA:
-        raise Failed(kind, f"not uniform: the 9 derangements came out {sorted(observed)} times "
-                     f"(chi-square {statistic:.1f}, p = {p:.2g}; a uniform sampler fails this "
-                     "once in 100,000 runs): reject uniform permutations (rng.permutation) "
-                     "until one has no fixed point, rather than repairing them")
+        raise Failed(kind, f"not uniform: the 9 derangements came out "
+                     f"{sorted(observed.tolist())} times (chi-square {statistic:.1f}, "
+                     f"p = {p:.2g}; a uniform sampler fails this once in 100,000 runs): "
+                     "reject uniform permutations (rng.permutation) until one has no fixed "
+                     "point, rather than repairing them")
 
 
 def _derangements(n):

@@ -97,7 +97,8 @@ def check_grid_score(ns, rng):
         tools.unchanged([before], [W], kind, "grid_score")
         expected = REFERENCE_SCORE(before, grid, side=side, null="offsets").score
         if np.ndim(score) != 0 or not np.isclose(float(score), expected, rtol=0, atol=1e-10):
-            raise Failed(kind, f"grid_score gave {score!r}, nnlego's reference {expected:.6g}: "
+            raise Failed(kind, f"grid_score gave {tools.show(score)}, nnlego's reference "
+                         f"{expected:.6g}: "
                          "the mean correlation of adjacent pairs inside tiles of side // grid "
                          "pixels minus that of the pairs straddling a boundary")
 

@@ -10,12 +10,15 @@ pieces that need the names it would have defined.
 
 from __future__ import annotations
 
-import multiprocessing
+import os
 import secrets
+import subprocess
+import sys
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 
-from nnlego.selfcheck import notebook, registry, worker
+from nnlego.selfcheck import notebook, registry
 
 GRACE = 10.0            # seconds past a timeout before the child is killed
 
@@ -52,20 +55,31 @@ class Report:
 
 
 class Child:
-    """The worker process, restarted (and its good cells replayed) when it dies or hangs."""
+    """The worker process, restarted (and its good cells replayed) when it dies or hangs.
 
-    def __init__(self, module_name):
-        self.module_name, self.replay, self.process = module_name, [], None
+    A plain ``python -m nnlego.selfcheck.worker`` (not multiprocessing, which would import the
+    caller's main script again), in the notebook's folder as Jupyter would run it, talking
+    over two pipes; its stdout and stderr go nowhere.
+    """
+
+    def __init__(self, module_name, folder):
+        self.module_name, self.folder, self.replay, self.process = module_name, folder, [], None
 
     def start(self):
-        context = multiprocessing.get_context("spawn")
-        self.conn, child_conn = context.Pipe()
-        self.process = context.Process(target=worker.serve, args=(child_conn, self.module_name),
-                                       daemon=True)
-        self.process.start()
-        child_conn.close()
+        to_child, from_parent = os.pipe()
+        to_parent, from_child = os.pipe()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "nnlego.selfcheck.worker", str(to_child), str(from_child),
+             self.module_name], pass_fds=(to_child, from_child), cwd=self.folder,
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(to_child)
+        os.close(from_child)
+        self.out = Connection(from_parent, readable=False)
+        self.conn = Connection(to_parent, writable=False)
         if self._receive(120.0) is None:
-            raise RuntimeError("the checker's Python process did not start")
+            self.stop()
+            raise OSError(f"could not start {sys.executable} -m nnlego.selfcheck.worker: is "
+                          "nnlego installed for this Python (pip install nnlego)?")
         for index, source, timeout in self.replay:
             self.ask(("run", index, source, timeout), timeout, replaying=True)
 
@@ -73,8 +87,12 @@ class Child:
         """The child's answer, or None if it died or hung (it is then restarted)."""
         if self.process is None:
             self.start()
-        self.conn.send(request)
-        answer = self._receive(timeout + GRACE)
+        try:
+            self.out.send(request)
+        except OSError:
+            answer = None
+        else:
+            answer = self._receive(timeout + GRACE)
         if answer is None:
             self.stop()
             if not replaying:
@@ -94,10 +112,12 @@ class Child:
 
     def stop(self):
         if self.process is not None:
-            if self.process.is_alive():
+            if self.process.poll() is None:
                 self.process.kill()
-            self.process.join(5)
+            self.process.wait(10)
             self.process = None
+            self.out.close()
+            self.conn.close()
 
 
 def check_notebook(path, *, assignment=None, seed=None, timeout=60.0, pieces=None,
@@ -116,7 +136,7 @@ def check_notebook(path, *, assignment=None, seed=None, timeout=60.0, pieces=Non
     seed = secrets.randbelow(10**8) if seed is None else int(seed)
     report = Report(assignment, path, seed)
     cells = notebook.cells_to_run(nb, all_cells)
-    child = Child(module_name)
+    child = Child(module_name, path.resolve().parent)
     try:
         for cell in cells:
             _tick(progress, f"running {cell.label}")

@@ -90,9 +90,15 @@ def close(value, expected, kind, what, *, rtol=1e-9, atol=1e-12, fix=""):
         got, want = np.atleast_1d(out)[index], np.atleast_1d(expected)[index]
         at = f" at index {index}" if out.ndim else ""
         raise Failed(kind, f"{what} is wrong in {int(np.sum(bad))} of {bad.size} entries, e.g."
-                     f"{at}: {got!r} where nnlego's reference gives {want!r}"
+                     f"{at}: {show(got)} where it should be {show(want)}"
                      + (f"; {fix}" if fix else ""))
     return out
+
+
+def show(value) -> str:
+    """A number as a learner reads it: 0.123457, True, nan (no np.float64(...))."""
+    value = np.asarray(value).item() if np.ndim(value) == 0 else value
+    return f"{value:.6g}" if isinstance(value, float) else repr(value)
 
 
 def unchanged(before, after, kind, what):
@@ -105,15 +111,14 @@ def unchanged(before, after, kind, what):
 
 def no_overflow(fn, *args, kind, forbid=(), **kwargs):
     """call() with floating-point overflow, invalid and divide errors raised, not warned."""
-    with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+    with np.errstate(all="raise", under="ignore"):
         try:
             return call(fn, *args, kind=kind, forbid=forbid, **kwargs)
         except Failed as failure:
             if "FloatingPointError" in failure.detail:
-                raise Failed(kind, f"{failure.detail.split(': ', 1)[-1]} inside "
-                             f"{getattr(fn, '__name__', 'your function')}: some step computes "
-                             "a number too large for a float (e.g. exp of a large positive "
-                             "number); rewrite it so every intermediate stays finite") from None
+                raise Failed(kind, f"{failure.detail}: some step computes a number too large "
+                             "for a float (e.g. exp of a large positive number); rewrite it so "
+                             "every intermediate value stays finite") from None
             raise
 
 
@@ -134,4 +139,4 @@ def seeds(rng, n=2):
 
 
 __all__ = ["array", "call", "close", "function", "global_state", "no_overflow",
-           "same_global_state", "same_shape", "seeds", "unchanged", "where", "Failed"]
+           "same_global_state", "same_shape", "seeds", "show", "unchanged", "where", "Failed"]

@@ -21,6 +21,7 @@ import signal
 import sys
 import tempfile
 import traceback
+from multiprocessing.connection import Connection
 
 import numpy as np
 
@@ -149,8 +150,8 @@ def _culprit(error):
     return f"{frames[-1].name} ({frames[-1].filename.strip('<>')})" if frames else ""
 
 
-def serve(conn, module_name):
-    """The child's main loop (the target of the runner's process)."""
+def serve(requests, answers, module_name):
+    """The child's main loop: read requests, send answers (two one-way connections)."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)                    # a learner writing to fd 1 or 2 directly is harmless
     os.dup2(devnull, 2)
@@ -159,17 +160,31 @@ def serve(conn, module_name):
     sys.stdin = io.StringIO()             # input() in a cell fails at once instead of hanging
     module = importlib.import_module(module_name)
     shell = Shell()
-    conn.send(("ready",))
+    answers.send(("ready",))
     while True:
-        request = conn.recv()
+        request = requests.recv()
         if request[0] == "run":
-            conn.send(("ran", *run_cell(shell, *request[1:])))
+            answers.send(("ran", *run_cell(shell, *request[1:])))
         elif request[0] == "check":
-            conn.send(("checked", *run_piece(module, shell.ns, *request[1:])))
+            answers.send(("checked", *run_piece(module, shell.ns, *request[1:])))
         elif request[0] == "names":
-            conn.send(("names", sorted(k for k in shell.ns if not k.startswith("_"))))
+            answers.send(("names", sorted(k for k in shell.ns if not k.startswith("_"))))
         else:
             break
+
+
+def main(argv):
+    """``python -m nnlego.selfcheck.worker READ_FD WRITE_FD MODULE`` (started by the runner)."""
+    requests = Connection(int(argv[0]), writable=False)
+    answers = Connection(int(argv[1]), readable=False)
+    try:
+        serve(requests, answers, argv[2])
+    except (EOFError, BrokenPipeError, KeyboardInterrupt):
+        pass                              # the runner went away
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
 
 
 __all__ = ["serve", "run_cell", "run_piece", "TimedOut"]
