@@ -316,3 +316,20 @@ def test_one_piece_repeats_with_its_seed(tmp_path_factory):
     out = io.StringIO()
     check_command.print_report(report, out)
     assert out.getvalue().splitlines()[1:] == first.splitlines()[1:]
+
+
+@pytest.mark.slow
+def test_the_appendix_example_is_what_the_checker_prints(tmp_path):
+    """Appendix A shows the output of a real run: this notebook, this seed."""
+    text = (ROOT / "book" / "appendix_a_exercises.md").read_text()
+    shown = re.search(r"checks it\.\n```text\n(.*?)```", text, re.S).group(1)
+    seed = re.search(r"; seed (\d+)\n", shown).group(1)
+    solved = {notebook.nbgrader(c).get("grade_id"): c["source"]
+              for c in load(SOLUTIONS, "02_forward_pass")["cells"]}
+    edits = {"sigmoid": solved["sigmoid"],
+             **read_wrong(WRONG / "02_forward_pass" / "prime_in_z.py")[0]}
+    path = tmp_path / "forward_pass.ipynb"
+    path.write_text(json.dumps(with_answers(load(EXERCISES, "02_forward_pass"), edits)))
+    result = subprocess.run([sys.executable, "-m", "nnlego", "check", path.name, "--seed", seed],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.stdout == shown and result.returncode == 1

@@ -132,8 +132,9 @@ def run_piece(module, ns, index, seed, timeout):
         return "fail", failure.kind, failure.detail
     except NotImplementedError as error:
         culprit = _culprit(error)
-        return "not attempted", "", f"{culprit} raises NotImplementedError" if culprit else \
-            str(error) or "raises NotImplementedError"
+        return "not attempted", "", (f"{culprit} raises NotImplementedError: write it, and "
+                                     "delete the raise line" if culprit else
+                                     str(error) or "raises NotImplementedError")
     except TimedOut:
         return "fail", "a time limit", (f"the check did not finish in {timeout:g} s: does a "
                                         "loop in your function never end?")
