@@ -333,3 +333,24 @@ def test_the_appendix_example_is_what_the_checker_prints(tmp_path):
     result = subprocess.run([sys.executable, "-m", "nnlego", "check", path.name, "--seed", seed],
                             cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert result.stdout == shown and result.returncode == 1
+
+
+# -- the worker, in this process (fast) --------------------------------------------------------
+@pytest.mark.parametrize("ipython", [True, False])
+def test_a_cell_that_fails_hangs_or_floods_is_reported_in_one_line(ipython):
+    from nnlego.selfcheck import worker
+    shell = worker.Shell()
+    if not ipython:
+        shell.shell, shell.ns = None, {}
+    assert worker.run_cell(shell, 3, "x = 2\nprint('y' * 10**7)\n", 5)[:2] == ("ok", "")
+    assert shell.ns["x"] == 2
+    status, detail, output = worker.run_cell(shell, 4, "def f():\n    return 1 / 0\nf()\n", 5)
+    assert (status, detail) == ("error", "cell 4, line 2 raised ZeroDivisionError: division by "
+                                         "zero")
+    assert worker.run_cell(shell, 5, "while True:\n    pass\n", 0.5)[:2] == (
+        "timeout", "cell 5 ran for more than 0.5 s and was stopped")
+    caught = "try:\n    while True:\n        pass\nexcept Exception:\n    pass\n"
+    assert worker.run_cell(shell, 6, caught, 0.5)[0] == "timeout"   # not swallowed
+    assert worker.run_cell(shell, 7, "raise NotImplementedError()\n", 5)[0] == "not attempted"
+    assert len(worker.run_cell(shell, 8, "print('z' * 10**6)\n1 / 0\n", 5)[2]) <= \
+        worker.KEEP_OUTPUT

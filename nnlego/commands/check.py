@@ -62,9 +62,12 @@ def run(args) -> int:
     bar = tqdm(total=total, unit="step", leave=False, file=sys.stderr,
                disable=True if args.no_progress else None)
 
-    def progress(label):
+    started = []
+
+    def progress(label):                  # called as a step starts: count the one before
+        bar.update(1 if started else 0)
+        started.append(label)
         bar.set_description(label)
-        bar.update(1)
 
     try:
         report = runner.check_notebook(args.notebook, seed=args.seed, timeout=args.timeout,

@@ -20,21 +20,25 @@ MODULE = re.compile(r"^a(\d\d)_\w+$")
 
 
 def modules() -> dict[str, str]:
-    """{assignment folder: module name}, e.g. {"02_forward_pass": "nnlego.selfcheck.a02_..."}."""
+    """{assignment folder: module name}, e.g. {"02_forward_pass": "nnlego.selfcheck.a02_..."}.
+
+    Read from the file names (``aNN_name.py`` is assignment ``NN_name``), so that one broken
+    module does not stop the checks of the others.
+    """
     found = {}
     for info in pkgutil.iter_modules(package.__path__):
         if MODULE.match(info.name):
-            name = f"{package.__name__}.{info.name}"
-            found[load(name).ASSIGNMENT] = name
+            found[info.name[1:]] = f"{package.__name__}.{info.name}"
     return dict(sorted(found.items()))
 
 
 def load(module_name: str):
     """The check module, with its contract checked (a broken module names itself)."""
     module = importlib.import_module(module_name)
-    pieces = getattr(module, "PIECES", None)
-    if not isinstance(getattr(module, "ASSIGNMENT", None), str) or not pieces:
-        raise ValueError(f"{module_name} must define ASSIGNMENT (a str) and PIECES (Piece, ...)")
+    expected = module_name.rsplit(".", 1)[-1][1:]
+    if getattr(module, "ASSIGNMENT", None) != expected or not getattr(module, "PIECES", None):
+        raise ValueError(f"{module_name} must define ASSIGNMENT = {expected!r} and PIECES "
+                         "(Piece, ...)")
     return module
 
 
@@ -54,7 +58,7 @@ def identify(path: Path, nb: dict) -> str:
     """The assignment the notebook at path is; ValueError naming the path if it cannot tell."""
     known = modules()
     ids = notebook.grade_ids(nb)
-    overlap = {a: len(ids & covered(a)) for a in known}
+    overlap = {a: len(ids & _covered_or_none(a)) for a in known}
     best = max(overlap, key=overlap.get, default=None)
     if best is not None and overlap[best]:
         return best
@@ -71,6 +75,13 @@ def identify(path: Path, nb: dict) -> str:
         f"{path}: cannot tell which assignment this notebook is (no known nbgrader cell ids, "
         "no '# Assignment N' title, and the file name names none); pass --assignment NN, one "
         f"of {', '.join(a.split('_')[0] for a in known)}")
+
+
+def _covered_or_none(assignment):
+    try:
+        return covered(assignment)
+    except Exception:  # a broken module of another assignment must not stop this one
+        return set()
 
 
 def covered(assignment: str) -> set[str]:

@@ -21,6 +21,7 @@ from pathlib import Path
 from nnlego.selfcheck import notebook, registry
 
 GRACE = 10.0            # seconds past a timeout before the child is killed
+SETUP_FACTOR = 10       # the setup cell may fetch the data on a first run: 10 x the timeout
 
 
 @dataclass
@@ -140,7 +141,8 @@ def check_notebook(path, *, assignment=None, seed=None, timeout=60.0, pieces=Non
     try:
         for cell in cells:
             _tick(progress, f"running {cell.label}")
-            answer = child.ask(("run", cell.index, cell.source, timeout), timeout)
+            allowed = timeout * SETUP_FACTOR if cell.role == "setup" else timeout
+            answer = child.ask(("run", cell.index, cell.source, allowed), allowed)
             if answer is None:
                 report.cells.append(CellResult(cell, "crashed", f"{cell.label} stopped the "
                                                "Python process running it (or hung in C code)"))

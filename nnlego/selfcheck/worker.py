@@ -76,7 +76,7 @@ class Shell:
             return
         config = Config()
         config.HistoryManager.enabled = False
-        self.shell = InteractiveShell.instance(config=config, colors="NoColor")
+        self.shell = InteractiveShell.instance(config=config, colors="nocolor")
         self.ns = self.shell.user_ns
 
     def run(self, index, source):
