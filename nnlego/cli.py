@@ -1,4 +1,4 @@
-"""The ``nnlego`` command: ``nnlego data ...`` and ``nnlego reproduce ...``.
+"""The ``nnlego`` command: ``nnlego data``, ``nnlego reproduce`` and ``nnlego check``.
 
 Each subcommand lives in ``nnlego/commands/<name>.py`` with ``add_parser(subparsers)``, which
 registers its arguments and ``func`` (returning an exit code). Errors a user can fix print one
@@ -18,7 +18,7 @@ import sys
 
 from . import __version__
 
-COMMANDS = ("data", "reproduce", "grade")
+COMMANDS = ("data", "reproduce", "grade", "check")
 _FIXES = {  # what to do about the OS errors a user meets
     errno.EEXIST: "a file is where a folder is needed; move it or choose another folder",
     errno.ENOTDIR: "a file is where a folder is needed; move it or choose another folder",
@@ -34,7 +34,7 @@ _FIXES = {  # what to do about the OS errors a user meets
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="nnlego", description="What does a neural network actually learn? "
-        "Get the data and reproduce both articles.")
+        "Get the data, reproduce both articles, check your exercises.")
     parser.add_argument("--version", action="version", version=f"nnlego {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:

@@ -1,0 +1,191 @@
+"""The process that runs a learner's notebook: its cells, then the pieces' checks.
+
+It runs in a child process of its own (``runner`` starts it), so a learner's cell that exits,
+hangs or floods its output cannot take the checker down. It answers one request at a time on a
+pipe: ``("run", cell_index, source, timeout)`` and ``("check", piece_index, seed, timeout)``.
+The check module is imported *before* any learner code runs, so its references to nnlego's own
+functions are bound first. Cells run in IPython (magics work) when it is installed, else with
+``exec``; ``%matplotlib`` lines are skipped (the checker shows no figures). A cell's output is
+kept to its last few lines (a cell that prints a lot costs nothing) and never shown unless the
+cell fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import os
+import re
+import signal
+import sys
+import tempfile
+import traceback
+from multiprocessing.connection import Connection
+
+import numpy as np
+
+from nnlego.selfcheck.base import Failed
+
+MATPLOTLIB_MAGIC = re.compile(r"^(\s*)%matplotlib\b.*$", re.M)
+KEEP_OUTPUT = 4000                # characters of a cell's output kept (its end)
+
+
+class TimedOut(BaseException):
+    """Raised in the learner's code when a cell or a check runs out of time (a BaseException,
+    so that ``except Exception`` in the learner's code does not swallow it)."""
+
+
+class Tail(io.TextIOBase):
+    """A stdout that keeps only the last KEEP_OUTPUT characters written to it."""
+
+    def __init__(self):
+        self.text = ""
+
+    def write(self, s):
+        self.text = (self.text + str(s))[-KEEP_OUTPUT:]
+        return len(s)
+
+    def writable(self):
+        return True
+
+
+def _alarm(signum, frame):
+    raise TimedOut()
+
+
+@contextlib.contextmanager
+def deadline(seconds):
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, float(seconds))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+class Shell:
+    """IPython's shell when there is one (magics, !commands), else plain exec."""
+
+    def __init__(self):
+        try:
+            from IPython.core.interactiveshell import InteractiveShell
+            from traitlets.config import Config
+        except ImportError:
+            self.shell, self.ns = None, {"__name__": "__main__"}
+            return
+        config = Config()
+        config.HistoryManager.enabled = False
+        self.shell = InteractiveShell.instance(config=config, colors="nocolor")
+        self.ns = self.shell.user_ns
+
+    def run(self, index, source):
+        """Run a cell; return the exception it raised, or None."""
+        source = MATPLOTLIB_MAGIC.sub(r"\1pass", source)
+        if self.shell is None:
+            try:
+                exec(compile(source, f"<cell {index}>", "exec"), self.ns)
+            except BaseException as error:  # the learner's error, reported by the parent
+                return error
+            return None
+        self.shell.compile.cache = lambda *a, **k: f"<cell {index}>"   # tracebacks say cell N
+        result = self.shell.run_cell(source, store_history=False, silent=False)
+        return result.error_in_exec or result.error_before_exec
+
+
+def describe(error, label):
+    """One line for a learner: what the cell raised and where."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__)
+              if f.filename.startswith("<cell ")]
+    where = f", line {frames[-1].lineno}" if frames else ""
+    message = str(error).strip().splitlines()
+    text = f": {message[0]}" if message else ""
+    return f"{label}{where} raised {type(error).__name__}{text}"
+
+
+def run_cell(shell, index, source, timeout):
+    """("ok" | "error" | "timeout" | "not attempted", detail, output)."""
+    out = Tail()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out), deadline(timeout):
+            error = shell.run(index, source)
+    except TimedOut as error_:
+        error = error_
+    if error is None:
+        return "ok", "", ""
+    if isinstance(error, TimedOut):
+        return "timeout", f"cell {index} ran for more than {timeout:g} s and was stopped", out.text
+    if isinstance(error, NotImplementedError):
+        return "not attempted", describe(error, f"cell {index}"), ""
+    return "error", describe(error, f"cell {index}"), out.text
+
+
+def run_piece(module, ns, index, seed, timeout):
+    """("pass" | "fail" | "not attempted", kind, detail) for piece number index."""
+    piece = module.PIECES[index]
+    rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(len(module.PIECES))[index])
+    out = Tail()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out), deadline(timeout):
+            piece.check(ns, rng)
+    except Failed as failure:
+        return "fail", failure.kind, failure.detail
+    except NotImplementedError as error:
+        culprit = _culprit(error)
+        return "not attempted", "", (f"{culprit} raises NotImplementedError: write it, and "
+                                     "delete the raise line" if culprit else
+                                     str(error) or "raises NotImplementedError")
+    except TimedOut:
+        return "fail", "a time limit", (f"the check did not finish in {timeout:g} s: does a "
+                                        "loop in your function never end?")
+    except Exception as error:  # the answer returned something the check could not read
+        return "fail", "what your function returned", (
+            f"could not be checked ({type(error).__name__}: {error}); return what the "
+            "docstring says")
+    return "pass", "", ""
+
+
+def _culprit(error):
+    frames = [f for f in traceback.extract_tb(error.__traceback__)
+              if f.filename.startswith("<cell ")]
+    return f"{frames[-1].name} ({frames[-1].filename.strip('<>')})" if frames else ""
+
+
+def serve(requests, answers, module_name):
+    """The child's main loop: read requests, send answers (two one-way connections)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)                    # a learner writing to fd 1 or 2 directly is harmless
+    os.dup2(devnull, 2)
+    os.environ["MPLBACKEND"] = "Agg"
+    os.environ.setdefault("IPYTHONDIR", tempfile.mkdtemp(prefix="nnlego-check-ipython-"))
+    sys.stdin = io.StringIO()             # input() in a cell fails at once instead of hanging
+    module = importlib.import_module(module_name)
+    shell = Shell()
+    answers.send(("ready",))
+    while True:
+        request = requests.recv()
+        if request[0] == "run":
+            answers.send(("ran", *run_cell(shell, *request[1:])))
+        elif request[0] == "check":
+            answers.send(("checked", *run_piece(module, shell.ns, *request[1:])))
+        elif request[0] == "names":
+            answers.send(("names", sorted(k for k in shell.ns if not k.startswith("_"))))
+        else:
+            break
+
+
+def main(argv):
+    """``python -m nnlego.selfcheck.worker READ_FD WRITE_FD MODULE`` (started by the runner)."""
+    requests = Connection(int(argv[0]), writable=False)
+    answers = Connection(int(argv[1]), readable=False)
+    try:
+        serve(requests, answers, argv[2])
+    except (EOFError, BrokenPipeError, KeyboardInterrupt):
+        pass                              # the runner went away
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
+
+
+__all__ = ["serve", "run_cell", "run_piece", "TimedOut"]

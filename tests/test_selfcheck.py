@@ -1,0 +1,356 @@
+"""``nnlego check``: the self-check for learners without a grader (nnlego/selfcheck/).
+
+For every check module found under ``nnlego/selfcheck/a*.py`` (so the modules of assignments
+added later are covered too): the solution notebook passes every piece, the released notebook
+passes none, each wrong solution of ``tests/wrong_solutions/`` fails every piece standing for
+a test cell its ``loses:`` list names, and nothing the checker prints or ships contains a line
+of the course's hidden tests. Also: a notebook copied anywhere under any name, bad usage (one
+line, exit 2), and learner cells that hang, exit their process or print a lot.
+The tests that execute notebooks are marked slow (a few seconds per notebook).
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import pytest
+
+from nnlego import cli
+from nnlego.commands import check as check_command
+from nnlego.selfcheck import notebook, registry, runner
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS, EXERCISES = ROOT / "solutions", ROOT / "exercises"
+WRONG = Path(__file__).parent / "wrong_solutions"
+SELFCHECK = ROOT / "nnlego" / "selfcheck"
+HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
+MODULES = registry.modules()
+CHECKED = sorted(MODULES)
+LATER = {"06_bricks_tested", "07_small_networks", "12_capstone"}   # other helpers' modules
+SEED = 20261201                 # fixed: the verdicts below must not depend on the day's draw
+MIN_LINE = 12                   # shorter hidden-test lines (")", "else:") say nothing
+
+
+def notebook_path(folder, assignment):
+    (path,) = (folder / assignment).glob("*.ipynb")
+    return path
+
+
+def load(folder, assignment):
+    return json.loads(notebook_path(folder, assignment).read_text())
+
+
+def read_wrong(path):
+    """({grade_id: new source}, [grade ids it must lose]) from a file of wrong_solutions/."""
+    text = path.read_text()
+    parts = re.split(r"^# %% replaces: (\S+)\n", text, flags=re.M)
+    edits = {parts[i]: parts[i + 1].strip() + "\n" for i in range(1, len(parts), 2)}
+    loses = re.search(r"^loses:(.*)$", parts[0], re.M).group(1).split()
+    return edits, loses
+
+
+def with_answers(nb, edits):
+    for cell in nb["cells"]:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if grade_id in edits:
+            cell["source"] = edits[grade_id]
+    return nb
+
+
+def hidden_lines():
+    """Every line (and string constant) of the solutions' hidden tests worth comparing."""
+    found = set()
+    for path in SOLUTIONS.glob("*/*.ipynb"):
+        for cell in json.loads(path.read_text())["cells"]:
+            for block in HIDDEN.findall(notebook.source(cell)):
+                found |= {line.strip() for line in block.splitlines()}
+                found |= set(_strings(block))
+    return {line for line in found if len(line) >= MIN_LINE}
+
+
+def _strings(code):
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
+    pieces = {id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)
+              for part in node.values}      # bits of f-strings: "subfactorial(" says nothing
+    return [node.value.strip() for node in ast.walk(tree) if isinstance(node, ast.Constant)
+            and isinstance(node.value, str) and id(node) not in pieces]
+
+
+OUTPUTS = {}                    # what the checker printed, per run (for the hidden-line test)
+
+
+def run_check(tmp_path_factory, key, nb, *args):
+    """(exit code, stdout + stderr) of `nnlego check` on nb, once per key."""
+    if key not in OUTPUTS:
+        folder = tmp_path_factory.mktemp("nb")
+        path = folder / f"{key[0]}.ipynb"
+        path.write_text(json.dumps(nb))
+        out = io.StringIO()
+        with redirect_stdout(out):
+            code = cli.main(["check", str(path), "--seed", str(SEED), "--no-progress", *args])
+        OUTPUTS[key] = (code, out.getvalue())
+    return OUTPUTS[key]
+
+
+def verdicts(output):
+    """{piece: "PASS" | "FAIL" | "NOT ATTEMPTED"} from the printed report."""
+    found = {}
+    for line in output.splitlines():
+        match = re.match(r"^(PASS|FAIL|NOT ATTEMPTED)\s+(\w+)", line)
+        if match:
+            found[match.group(2)] = match.group(1)
+    return found
+
+
+def wrong_solutions():
+    return [pytest.param(a, p, id=f"{a}-{p.stem}") for a in CHECKED
+            for p in sorted((WRONG / a).glob("*.py"))]
+
+
+# -- the contract of every module (fast) --------------------------------------------------------
+@pytest.mark.parametrize("assignment", CHECKED)
+def test_module_contract(assignment):
+    """Pieces have unique names, cover real test cells and need names the solution defines."""
+    module = registry.load(MODULES[assignment])
+    assert (SOLUTIONS / assignment).is_dir(), f"{assignment}: no such folder in solutions/"
+    nb = load(SOLUTIONS, assignment)
+    tests = {notebook.nbgrader(c)["grade_id"] for c in nb["cells"] if notebook.is_test(c)}
+    defined = set().union(*(c.defines() for c in notebook.cells_to_run(nb)))
+    names = [p.name for p in module.PIECES]
+    assert len(names) == len(set(names)), f"{assignment}: two pieces share a name"
+    for piece in module.PIECES:
+        assert piece.covers and set(piece.covers) <= tests, \
+            f"{assignment}.{piece.name} covers {piece.covers}, not all test cells of {tests}"
+        assert set(piece.needs) <= defined, \
+            f"{assignment}.{piece.name} needs {piece.needs}; the solution defines {defined}"
+
+
+@pytest.mark.parametrize("assignment", CHECKED)
+def test_every_graded_test_cell_has_a_piece(assignment):
+    """No graded test cell of the solution is left without a self-check piece."""
+    nb = load(SOLUTIONS, assignment)
+    tests = {notebook.nbgrader(c)["grade_id"] for c in nb["cells"] if notebook.is_test(c)}
+    assert tests <= registry.covered(assignment), \
+        f"{assignment}: no piece covers {sorted(tests - registry.covered(assignment))}"
+
+
+@pytest.mark.parametrize("assignment", sorted(p.name for p in SOLUTIONS.glob("[0-9]*")
+                                              if list(p.glob("*.ipynb"))))
+def test_every_assignment_has_a_selfcheck(assignment):
+    if assignment in LATER and assignment not in MODULES:
+        pytest.xfail(f"{assignment}'s check module is written by its own helper (issue 16)")
+    assert assignment in MODULES, \
+        f"solutions/{assignment} has no nnlego/selfcheck/a{assignment[:2]}_*.py"
+
+
+def test_no_selfcheck_source_holds_a_hidden_test_line():
+    hidden = hidden_lines()
+    assert len(hidden) > 100                # the hidden tests were found
+    for path in [*SELFCHECK.glob("*.py"), ROOT / "nnlego" / "commands" / "check.py"]:
+        lines = {line.strip() for line in path.read_text().splitlines()}
+        leaked = sorted(lines & hidden)
+        assert not leaked, f"{path.name} holds hidden-test lines: {leaked[:3]}"
+
+
+# -- which cells run, which assignment (fast) ---------------------------------------------------
+def test_cells_to_run_skip_the_tests_and_the_demonstrations():
+    nb = load(SOLUTIONS, "04_sgd_l2")
+    nb["cells"].insert(3, {"cell_type": "code", "metadata": {}, "source": "helper = 1\n"})
+    roles = [(c.role, c.grade_id) for c in notebook.cells_to_run(nb)]
+    assert roles == [("setup", "setup"), ("own", None), ("answer", "sgd_step"),
+                     ("answer", "regularised_cost"), ("answer", "train_sgd")]
+    assert len(notebook.cells_to_run(nb, all_cells=True)) == len(roles) + 1   # the demo
+
+
+def test_cells_without_metadata_fall_back_to_their_shape():
+    nb = load(SOLUTIONS, "02_forward_pass")
+    for cell in nb["cells"]:
+        cell["metadata"] = {}
+    sources = [c.source for c in notebook.cells_to_run(nb)]
+    assert len(sources) == 4 and not any(s.lstrip().startswith('"""') for s in sources)
+
+
+@pytest.mark.parametrize("strip, name", [(False, "x.ipynb"), (True, "anything.ipynb"),
+                                         ("all", "my_forward_pass_v2.ipynb")])
+def test_identify_by_cells_title_or_file_name(strip, name):
+    nb = load(EXERCISES, "02_forward_pass")
+    for cell in nb["cells"]:
+        if strip:
+            cell["metadata"] = {}
+        if strip == "all" and cell["cell_type"] == "markdown":
+            cell["source"] = "Some notes"
+    assert registry.identify(Path(name), nb) == "02_forward_pass"
+
+
+def test_an_unknown_notebook_is_refused_naming_path_and_fix():
+    nb = {"cells": [{"cell_type": "code", "metadata": {}, "source": "x = 1"}]}
+    with pytest.raises(ValueError, match=r"notes\.ipynb: cannot tell.*--assignment NN"):
+        registry.identify(Path("notes.ipynb"), nb)
+
+
+@pytest.mark.parametrize("case", ["missing", "not a notebook", "unknown assignment",
+                                  "unknown piece", "no path"])
+def test_bad_usage_is_one_line_and_exit_2(tmp_path, capsys, case):
+    text = tmp_path / "notes.ipynb"
+    text.write_text("these are my notes, not JSON")
+    good = notebook_path(EXERCISES, "02_forward_pass")
+    argv = {"missing": [str(tmp_path / "nope.ipynb")], "not a notebook": [str(text)],
+            "unknown assignment": [str(good), "--assignment", "99"],
+            "unknown piece": [str(good), "--piece", "softmax"], "no path": []}[case]
+    assert cli.main(["check", *argv]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith("nnlego check: error: ")
+
+
+def test_list_names_every_piece(capsys):
+    assert cli.main(["check", "--list"]) == 0
+    out = capsys.readouterr().out
+    for assignment in CHECKED:
+        module = registry.load(MODULES[assignment])
+        assert assignment in out and all(p.name in out for p in module.PIECES)
+
+
+# -- running notebooks (slow) -----------------------------------------------------------------
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", CHECKED)
+def test_the_solution_passes_every_piece(tmp_path_factory, assignment):
+    code, output = run_check(tmp_path_factory, (assignment, "solution"),
+                             load(SOLUTIONS, assignment))
+    pieces = [p.name for p in registry.load(MODULES[assignment]).PIECES]
+    assert verdicts(output) == dict.fromkeys(pieces, "PASS"), output
+    assert code == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", CHECKED)
+def test_the_release_passes_no_piece(tmp_path_factory, assignment):
+    code, output = run_check(tmp_path_factory, (assignment, "release"),
+                             load(EXERCISES, assignment))
+    pieces = [p.name for p in registry.load(MODULES[assignment]).PIECES]
+    found = verdicts(output)
+    assert sorted(found) == sorted(pieces) and "PASS" not in found.values(), output
+    assert code == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment, path", wrong_solutions())
+def test_each_wrong_solution_fails_its_pieces(tmp_path_factory, assignment, path):
+    edits, loses = read_wrong(path)
+    nb = with_answers(load(SOLUTIONS, assignment), edits)
+    code, output = run_check(tmp_path_factory, (assignment, path.stem), nb)
+    module = registry.load(MODULES[assignment])
+    must_fail = [p.name for p in module.PIECES if set(p.covers) & set(loses)]
+    assert must_fail, f"{path.name}: no piece covers {loses}"
+    found = verdicts(output)
+    passed = [name for name in must_fail if found.get(name) == "PASS"]
+    assert not passed, f"{path.name} passes {passed}:\n{output}"
+    assert code == 1
+
+
+@pytest.mark.slow
+def test_no_output_holds_a_hidden_test_line(tmp_path_factory):
+    """Everything printed above (solutions, releases, wrong solutions) reveals no hidden test."""
+    for assignment in CHECKED:
+        run_check(tmp_path_factory, (assignment, "solution"), load(SOLUTIONS, assignment))
+        run_check(tmp_path_factory, (assignment, "release"), load(EXERCISES, assignment))
+    for param in wrong_solutions():
+        assignment, path = param.values
+        nb = with_answers(load(SOLUTIONS, assignment), read_wrong(path)[0])
+        run_check(tmp_path_factory, (assignment, path.stem), nb)
+    hidden = hidden_lines()
+    text = "\n".join(output for _, output in OUTPUTS.values())
+    assert "FAIL" in text and "PASS" in text
+    leaked = sorted(line for line in hidden if line in text)
+    assert not leaked, f"the checker printed hidden-test lines: {leaked[:3]}"
+
+
+@pytest.mark.slow
+def test_a_downloaded_notebook_is_checked_anywhere(tmp_path):
+    """A copy under another name, outside the repository, run from there as a learner would."""
+    nb = load(SOLUTIONS, "09_derangements")
+    for cell in nb["cells"]:
+        cell["metadata"] = {}                # and its nbgrader metadata lost on the way
+    (tmp_path / "any_name.ipynb").write_text(json.dumps(nb))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    result = subprocess.run([sys.executable, "-m", "nnlego", "check", "any_name.ipynb",
+                             "--no-progress"], cwd=tmp_path, capture_output=True, text=True,
+                            env=env, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "is assignment 09_derangements" in result.stdout
+    assert result.stdout.count("PASS") == 4 and "seed" in result.stdout
+
+
+@pytest.mark.slow
+def test_cells_that_hang_exit_or_flood_cost_only_their_pieces(tmp_path_factory):
+    sigmoid = "print('x' * 20_000_000)\ndef sigmoid(z):\n    return 0.5 * (1 + np.tanh(z / 2))\n"
+    edits = {"sigmoid": sigmoid,
+             "sigmoid_prime": "import os\nos._exit(3)\ndef sigmoid_prime(z):\n    return z\n",
+             "forward": "while True:\n    pass\ndef forward(weights, biases, X):\n    return X\n"}
+    nb = with_answers(load(SOLUTIONS, "02_forward_pass"), edits)
+    code, output = run_check(tmp_path_factory, ("02_forward_pass", "hangs"), nb,
+                             "--timeout", "3")
+    assert verdicts(output) == {"sigmoid": "PASS", "sigmoid_prime": "FAIL", "forward": "FAIL"}
+    assert "ran for more than 3 s" in output and "stopped the Python process" in output
+    assert "xxxxxxxxxx" not in output and "Traceback" not in output and code == 1
+
+
+@pytest.mark.slow
+def test_one_piece_repeats_with_its_seed(tmp_path_factory):
+    nb = load(SOLUTIONS, "08_init")
+    _, first = run_check(tmp_path_factory, ("08_init", "one"), nb, "--piece", "he_normal")
+    assert verdicts(first) == {"he_normal": "PASS"}
+    report = runner.check_notebook(notebook_path(SOLUTIONS, "08_init"), seed=SEED,
+                                   pieces=["he_normal"])
+    out = io.StringIO()
+    check_command.print_report(report, out)
+    assert out.getvalue().splitlines()[1:] == first.splitlines()[1:]
+
+
+@pytest.mark.slow
+def test_the_appendix_example_is_what_the_checker_prints(tmp_path):
+    """Appendix A shows the output of a real run: this notebook, this seed."""
+    text = (ROOT / "book" / "appendix_a_exercises.md").read_text()
+    shown = re.search(r"checks it\.\n```text\n(.*?)```", text, re.S).group(1)
+    seed = re.search(r"; seed (\d+)\n", shown).group(1)
+    solved = {notebook.nbgrader(c).get("grade_id"): c["source"]
+              for c in load(SOLUTIONS, "02_forward_pass")["cells"]}
+    edits = {"sigmoid": solved["sigmoid"],
+             **read_wrong(WRONG / "02_forward_pass" / "prime_in_z.py")[0]}
+    path = tmp_path / "forward_pass.ipynb"
+    path.write_text(json.dumps(with_answers(load(EXERCISES, "02_forward_pass"), edits)))
+    result = subprocess.run([sys.executable, "-m", "nnlego", "check", path.name, "--seed", seed],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.stdout == shown and result.returncode == 1
+
+
+# -- the worker, in this process (fast) --------------------------------------------------------
+@pytest.mark.parametrize("ipython", [True, False])
+def test_a_cell_that_fails_hangs_or_floods_is_reported_in_one_line(ipython):
+    from nnlego.selfcheck import worker
+    shell = worker.Shell()
+    if not ipython:
+        shell.shell, shell.ns = None, {}
+    assert worker.run_cell(shell, 3, "x = 2\nprint('y' * 10**7)\n", 5)[:2] == ("ok", "")
+    assert shell.ns["x"] == 2
+    status, detail, output = worker.run_cell(shell, 4, "def f():\n    return 1 / 0\nf()\n", 5)
+    assert (status, detail) == ("error", "cell 4, line 2 raised ZeroDivisionError: division by "
+                                         "zero")
+    assert worker.run_cell(shell, 5, "while True:\n    pass\n", 0.5)[:2] == (
+        "timeout", "cell 5 ran for more than 0.5 s and was stopped")
+    caught = "try:\n    while True:\n        pass\nexcept Exception:\n    pass\n"
+    assert worker.run_cell(shell, 6, caught, 0.5)[0] == "timeout"   # not swallowed
+    assert worker.run_cell(shell, 7, "raise NotImplementedError()\n", 5)[0] == "not attempted"
+    assert len(worker.run_cell(shell, 8, "print('z' * 10**6)\n1 / 0\n", 5)[2]) <= \
+        worker.KEEP_OUTPUT
