@@ -16,9 +16,8 @@ import numpy as np
 from scipy import stats
 
 import nnlego
-from nnlego import initializers
+from nnlego import initializers, runtime
 from nnlego.initializers import he_normal
-from nnlego.runtime import single_thread
 from nnlego.selfcheck import tools
 from nnlego.selfcheck.base import Failed, Piece
 
@@ -138,7 +137,7 @@ def check_blank_weight(ns, rng):
 
 
 def _run(ns, X, y, l2, lr, batch_size, seed):
-    with single_thread():
+    with runtime.single_thread():
         return ns["one_change_run"](he_normal, X, y, l2=l2, n_hidden=8, n_epochs=2, lr=lr,
                                     batch_size=batch_size, rng=np.random.default_rng(seed))
 
