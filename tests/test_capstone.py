@@ -69,13 +69,13 @@ def test_the_experiment_must_be_one_choice_of_the_menu():
     assert "exactly one key" in capstone.check_experiment("n_hidden=32")[0]
 
 
-def test_tolerance_rows_give_the_band_and_its_width_in_standard_deviations():
+def test_tolerance_rows_give_the_reference_and_the_band():
     ref = hand_reference()
     rows = capstone.tolerance_rows(ref, tolerances=dict.fromkeys(capstone.GRADED, 0.2))
     assert [r["number"] for r in rows] == list(capstone.GRADED)
     row = rows[0]
     assert (row["mean"], row["min"], row["max"], row["std"]) == (0.3, 0.2, 0.4, 0.1)
-    assert (row["low"], row["high"], row["in_stds"]) == (0.1, 0.5, 2.0)
+    assert (row["tolerance"], row["low"], row["high"]) == (0.2, 0.1, 0.5)
 
 
 def tiny_data(n=240, n_test=120, seed=0):

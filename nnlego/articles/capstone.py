@@ -104,17 +104,15 @@ def check_numbers(numbers: dict, ref: dict, tolerances=None) -> list:
 
 
 def tolerance_rows(ref: dict, tolerances=None) -> list:
-    """Rows for chapter 12 and appendix B: each graded number's reference mean, seed range and
-    standard deviation, its band ``[low, high]`` and the band's half-width in standard
-    deviations (``in_stds``)."""
+    """Rows for chapter 12: each graded number's reference mean, seed range and standard
+    deviation, its tolerance and band ``[low, high]``."""
     tolerances = TOLERANCES if tolerances is None else tolerances
     rows = []
     for name in GRADED:
         r, tol = ref[name], tolerances[name]
         rows.append({"number": name, "mean": r["mean"], "min": r["min"], "max": r["max"],
                      "std": r["std"], "tolerance": tol, "low": round(r["mean"] - tol, 4),
-                     "high": round(r["mean"] + tol, 4),
-                     "in_stds": round(tol / r["std"], 1) if r["std"] > 0 else float("inf")})
+                     "high": round(r["mean"] + tol, 4)})
     return rows
 
 
