@@ -35,7 +35,7 @@ GRADED = ("accuracy_original", "accuracy_shuffled", "grid_score")
 # standard deviations of a single run across seeds (:func:`tolerance_rows`; chapter 12), so that a
 # right run with any seed lands inside, and narrow enough that training on original images or
 # numbers typed in for another configuration land outside.
-TOLERANCES = {"accuracy_original": 0.10, "accuracy_shuffled": 0.06, "grid_score": 0.05}
+TOLERANCES = {"accuracy_original": 0.12, "accuracy_shuffled": 0.06, "grid_score": 0.05}
 # The student's experiment: one keyword of the run changed to one of these values.
 MENU = {"p": (0.1, 0.25, 0.75, 0.9),            # a fraction p of the training images deranged
         "n_hidden": (8, 16, 32, 512),            # hidden-layer size
