@@ -1,0 +1,154 @@
+"""Self-check of assignment 12, the capstone: the shuffler, the correlation map, the grid score,
+the run's numbers and the experiment's choice, on fresh inputs (not the course's hidden tests).
+
+Each piece compares the learner's function with nnlego's own on inputs drawn from ``rng`` and
+fails if nnlego's version of the piece runs inside the learner's (``own_work``). The run is
+checked on training subsets and settings of its own, against :func:`nnlego.articles.capstone.
+reference` within :data:`~nnlego.articles.capstone.TOLERANCES`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from .. import correlation, tiles
+from ..articles import capstone
+from ..grading import own_work
+from .base import Failed, Piece
+
+ASSIGNMENT = "12_capstone"
+TILE_MOVERS = (tiles.shuffle_tiles, tiles.unshuffle_tiles, tiles.derange_tiles,
+               tiles.random_derangement, tiles.random_derangements, tiles._move_tiles,
+               tiles._tile_rows)
+CORRELATIONS = (correlation.pixel_correlation, correlation.neighbour_correlations,
+                correlation.adjacent_correlation_map, correlation._standardized,
+                correlation.grid_score, correlation._difference, correlation.straddle_mask)
+REFERENCE = (capstone.reference_run, capstone.reference)
+# The run's own checks: (settings, (first training image, number of images)).
+RUNS = (({"p": 0.0, "n_epochs": 2}, (52000, 8000)), ({}, (40000, capstone.N_TRAIN)))
+
+
+def _call(kind, forbidden, fn, *args, **kwargs):
+    """``fn(*args, **kwargs)`` with nnlego's ``forbidden`` pieces watched; any error -> Failed."""
+    try:
+        with own_work(*forbidden):
+            return fn(*args, **kwargs)
+    except Failed:
+        raise
+    except Exception as error:                   # the learner's error, or own_work's
+        raise Failed(kind, f"{type(error).__name__}: {error}") from None
+
+
+def check_shuffler(ns, rng):
+    derange = ns["derange_images"]
+    grid = int(rng.choice([2, 4, 7]))
+    kind = f"fresh random images, {grid} x {grid} tiles"
+    X = rng.random((33, 784)).astype(np.float32)
+    X_copy = X.copy()
+    seed = int(rng.integers(2**31))
+    out, perms = (np.asarray(a) for a in _call(kind, TILE_MOVERS, derange, X, grid,
+                                               rng=np.random.default_rng(seed)))
+    if not np.array_equal(X, X_copy):
+        raise Failed(kind, "derange_images changed X: work on a copy")
+    if out.shape != X.shape or perms.shape != (33, grid * grid):
+        raise Failed(kind, f"expected images {X.shape} and perms (33, {grid * grid}), got "
+                           f"{out.shape} and {perms.shape}")
+    if not np.all(np.sort(perms, axis=1) == np.arange(grid * grid)):
+        raise Failed(kind, "a row of perms is not a permutation of the tiles")
+    if np.any(perms == np.arange(grid * grid)):
+        raise Failed(kind, "a tile stays in place: draw each image's derangement again until "
+                           "no tile is fixed")
+    if not np.array_equal(tiles.unshuffle_tiles(out, perms, grid), X):
+        raise Failed(kind, "the shuffled images are not X's square tiles moved as perms says "
+                           "(tile k of image i is tile perms[i, k] of X[i])")
+    again = np.asarray(_call(kind, TILE_MOVERS, derange, X, grid,
+                             rng=np.random.default_rng(seed))[1])
+    if not np.array_equal(again, perms):
+        raise Failed(kind, "the same seed gave another shuffle: draw only from rng")
+    _check_one_per_image_and_uniform(derange, rng)
+
+
+def _check_one_per_image_and_uniform(derange, rng):
+    kind = "many images of 2 x 2 tiles"
+    perms = np.asarray(_call(kind, TILE_MOVERS, derange, np.zeros((4500, 4)), 2,
+                             rng=np.random.default_rng(int(rng.integers(2**31))))[1])
+    counts = Counter(map(tuple, perms.tolist()))
+    if len(counts) < 9:
+        raise Failed(kind, f"only {len(counts)} of the 9 derangements of 4 tiles came out: draw "
+                           "one uniform derangement per image (rejection of rng.permutation)")
+    chi2 = sum((c - 500) ** 2 / 500 for c in counts.values())
+    if chi2 > 35:
+        raise Failed(kind, f"the 9 derangements of 4 tiles are not equally likely (chi-square "
+                           f"{chi2:.0f} on 8 degrees of freedom): draw by rejection")
+
+
+def check_correlation_map(ns, rng):
+    side = int(rng.choice([28, 10]))
+    kind = f"fresh random weights, side {side}"
+    W = rng.normal(size=(side * side, 17)) + rng.normal(0, 4, size=(side * side, 1))
+    W_copy = W.copy()
+    mine = np.asarray(_call(kind, CORRELATIONS, ns["correlation_map"], W, side=side),
+                      dtype=float)
+    if not np.array_equal(W, W_copy):
+        raise Failed(kind, "correlation_map changed W1")
+    ref = correlation.adjacent_correlation_map(W, side)
+    if mine.shape != ref.shape:
+        raise Failed(kind, f"expected shape {ref.shape}, got {mine.shape}")
+    if not np.allclose(mine, ref, rtol=0, atol=1e-9, equal_nan=True):
+        worst = np.unravel_index(np.nanargmax(np.abs(mine - ref)), ref.shape)
+        raise Failed(kind, f"pixel {tuple(int(i) for i in worst)} differs from nnlego's map: "
+                           "centred Pearson r, mean over the right and lower neighbours, the "
+                           "last column and bottom row with their one neighbour, corner NaN")
+
+
+def check_grid_score(ns, rng):
+    grid = int(rng.choice([2, 4, 7]))
+    kind = f"weights with a {grid} x {grid} tile structure"
+    tile = 28 // grid
+    tile_of = np.repeat(np.repeat(np.arange(grid * grid).reshape(grid, grid), tile, 0), tile, 1)
+    W = rng.normal(size=(grid * grid, 24))[tile_of.ravel()] + rng.normal(size=(784, 24))
+    for weights, what in ((W, ""), (2.5 * W + 3.0, " (scaled and shifted)")):
+        mine = _call(kind + what, CORRELATIONS, ns["grid_score"], weights, grid=grid)
+        ref = correlation.grid_score(W, grid).score
+        if not np.isclose(float(mine), ref, rtol=0, atol=1e-9):
+            raise Failed(kind + what, f"got {float(mine):.4f}, nnlego's grid score is "
+                                      f"{ref:.4f}: mean r of pairs inside tiles minus that of "
+                                      "pairs across a boundary, r centred, tiles 28 // grid wide")
+
+
+def check_run(ns, rng):
+    seed = int(rng.integers(100, 10**6))
+    X_test, y_test = capstone.data(1)[2:]
+    for config, (start, n) in RUNS:
+        kind = f"training images {start}..{start + n}, settings {config or 'of part 4'}"
+        X, y = capstone.data(n, start)[:2]
+        mine = _call(kind, TILE_MOVERS + CORRELATIONS + REFERENCE, ns["run_capstone"],
+                     X, y, X_test, y_test, seed=seed, **config)
+        if not isinstance(mine, dict):
+            raise Failed(kind, f"run_capstone should return a dict, got {type(mine).__name__}")
+        problems = capstone.check_numbers(mine, capstone.reference(X, y, X_test, y_test,
+                                                                   **config))
+        if problems:
+            raise Failed(kind, "; ".join(problems) + ": compute every number from the "
+                               "arguments, with your shuffler and the settings of savant.ORIGINAL")
+
+
+def check_experiment(ns, rng):
+    problems = capstone.check_experiment(ns["EXPERIMENT"])
+    if problems:
+        raise Failed("your EXPERIMENT", problems[0])
+
+
+PIECES = (
+    Piece("derange_images", covers=("test_shuffler",), needs=("derange_images",),
+          check=check_shuffler),
+    Piece("correlation_map", covers=("test_correlation_map",), needs=("correlation_map",),
+          check=check_correlation_map),
+    Piece("grid_score", covers=("test_grid_score",), needs=("grid_score",),
+          check=check_grid_score),
+    Piece("run_capstone", covers=("test_numbers",), needs=("run_capstone",), check=check_run),
+    Piece("EXPERIMENT", covers=("test_experiment",), needs=("EXPERIMENT",),
+          check=check_experiment),
+)
