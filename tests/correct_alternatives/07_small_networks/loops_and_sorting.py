@@ -1,7 +1,5 @@
 """sweep with explicit loops, spread from sums, flip_share by counting pairs, and the distance
 with a running total."""
-import math
-
 import numpy as np
 
 
@@ -18,6 +16,9 @@ def sweep(train, sizes, seeds):
 
 
 # %% replaces: spread
+import math  # noqa: E402
+
+
 def spread(scores):
     values = sorted(float(s) for s in scores)
     mean = sum(values) / len(values)
