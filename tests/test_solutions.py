@@ -272,8 +272,8 @@ def course(tmp_path_factory):
 
 def test_every_assignment_of_the_course_is_there():
     assert ASSIGNMENTS == ["02_forward_pass", "03_backprop", "04_sgd_l2", "05_lego_bricks",
-                           "08_init", "09_derangements", "10_correlation",
-                           "12_capstone"][:len(ASSIGNMENTS)]
+                           "06_bricks_tested", "07_small_networks", "08_init",
+                           "09_derangements", "10_correlation", "12_capstone"][:len(ASSIGNMENTS)]
 
 
 def test_config_maps_solutions_to_exercises_with_a_cell_timeout():
