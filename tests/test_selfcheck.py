@@ -12,8 +12,10 @@ The tests that execute notebooks are marked slow (a few seconds per notebook).
 from __future__ import annotations
 
 import ast
+import builtins
 import io
 import json
+import keyword
 import os
 import re
 import subprocess
@@ -73,7 +75,17 @@ def hidden_lines():
             for block in HIDDEN.findall(notebook.source(cell)):
                 found |= {line.strip() for line in block.splitlines()}
                 found |= set(_strings(block))
-    return {line for line in found if len(line) >= MIN_LINE}
+    return {line for line in found if len(line) >= MIN_LINE and not _boilerplate(line)}
+
+
+GENERIC = set(keyword.kwlist) | set(dir(builtins)) | {"_", "np"}
+
+
+def _boilerplate(line):
+    """A line of nothing but Python's own words, numbers and punctuation ("for _ in range(5):")
+    says nothing about a test; one that names anything else, or holds a string, is kept."""
+    names = re.findall(r"[A-Za-z_][A-Za-z_0-9]*", line)
+    return not re.search(r"[\"']", line) and all(name in GENERIC for name in names)
 
 
 def _strings(code):

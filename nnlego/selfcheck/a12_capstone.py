@@ -30,10 +30,10 @@ REFERENCE = (capstone.reference_run, capstone.reference)
 RUNS = (({"p": 0.0, "n_epochs": 2}, (52000, 8000)), ({}, (40000, capstone.N_TRAIN)))
 
 
-def _call(kind, forbidden, fn, *args, **kwargs):
-    """``fn(*args, **kwargs)`` with nnlego's ``forbidden`` pieces watched; any error -> Failed."""
+def _call(kind, forbid, fn, *args, **kwargs):
+    """``fn(*args, **kwargs)`` with nnlego's ``forbid`` pieces watched; any error -> Failed."""
     try:
-        with own_work(*forbidden):
+        with own_work(*forbid):
             return fn(*args, **kwargs)
     except Failed:
         raise
