@@ -7,30 +7,14 @@ notebook never uses and compares it with nnlego's own implementation (:mod:`nnle
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import numpy as np
 
 from nnlego import brick_use, knockout, matching
-from nnlego.grading.guard import own_work
 from nnlego.network import Network
 from nnlego.selfcheck.base import Failed, Piece
+from nnlego.selfcheck.tools import running
 
 ASSIGNMENT = "06_bricks_tested"
-
-
-@contextmanager
-def _running(kind, *forbid):
-    """The learner's code inside: an exception or a call of nnlego's piece becomes Failed."""
-    try:
-        with own_work(*forbid):
-            yield
-    except Failed:
-        raise
-    except AssertionError as error:
-        raise Failed(kind, str(error)) from None
-    except Exception as error:  # noqa: BLE001  (the learner's code may raise anything)
-        raise Failed(kind, f"raised {type(error).__name__}: {error}") from None
 
 
 def _net(rng, n_in=None, n_hidden=None, n_out=None):
@@ -62,7 +46,7 @@ def check_knock_out(ns, rng):
     X = rng.normal(size=(30, net.sizes[0])).astype(np.float32)
     for size in (0, 1, 2, net.sizes[1]):
         neurons = rng.choice(net.sizes[1], size=size, replace=False)
-        with _running(kind, knockout.knock_out):
+        with running(kind, knockout.knock_out):
             mine = ns["knock_out"](net, list(neurons))
         if mine is net or not _same(before, _params(net)):
             raise Failed(kind, "knock_out changed the network it was given: silence the neurons "
@@ -79,7 +63,7 @@ def check_class_recall(ns, rng):
     kind = "a fresh random network, labels with one class missing"
     net = _net(rng)
     X, y = _data(rng, net)
-    with _running(kind, knockout.class_recall):
+    with running(kind, knockout.class_recall):
         mine = np.asarray(ns["class_recall"](net, X, y), dtype=float)
     expected = knockout.class_recall(net, X, y)
     if mine.shape != expected.shape:
@@ -96,7 +80,7 @@ def check_activation_use(ns, rng):
     X = rng.normal(size=(300, net.sizes[0])).astype(np.float32)
     low = float(rng.uniform(0.05, 0.45))
     high = float(rng.uniform(0.55, 0.95))
-    with _running(kind, brick_use.activation_use):
+    with running(kind, brick_use.activation_use):
         mine = [np.asarray(part, dtype=float) for part in ns["activation_use"](net, X, low, high)]
     expected = brick_use.activation_use(net, X, low, high)
     names = ("near_zero", "between", "near_one")
@@ -112,7 +96,7 @@ def check_digit_use(ns, rng):
     net = _net(rng)
     X, y = _data(rng, net)
     threshold = float(rng.uniform(0.2, 0.8))
-    with _running(kind, brick_use.digit_use):
+    with running(kind, brick_use.digit_use):
         mine = np.asarray(ns["digit_use"](net, X, y, threshold=threshold), dtype=float)
     expected = brick_use.digit_use(net, X, y, threshold)
     if mine.shape != expected.shape or not np.allclose(mine, expected, rtol=0, atol=1e-12,
@@ -131,7 +115,7 @@ def check_top_vs_random(ns, rng):
     forbidden = (knockout.top_vs_random_knockout, knockout.knock_out, knockout.class_recall)
     for digit in range(net.sizes[-1]):
         k, seed = int(rng.integers(1, 4)), int(rng.integers(2**31))
-        with _running(kind, *forbidden):
+        with running(kind, *forbidden):
             top_drop, random_drops = ns["top_vs_random"](
                 net, X, y, digit, k=k, rng=np.random.default_rng(seed), n_random=12)
         if not _same(before, _params(net)):
@@ -157,7 +141,7 @@ def check_match_neurons(ns, rng):
     unrelated = [rng.normal(size=W_a.shape) for _ in range(4)]
     for W_b in (shuffled, *unrelated):
         for m in (None, mask):
-            with _running(kind, *forbidden):
+            with running(kind, *forbidden):
                 perm, correlations, corr = ns["match_neurons"](W_a, W_b, mask=m)
             expected = matching.match_neurons(W_a, W_b, mask=m)
             if not np.allclose(np.asarray(corr, dtype=float), expected.corr, rtol=0, atol=1e-6):

@@ -8,29 +8,13 @@ nnlego's own (:func:`nnlego.articles.wth.sweep_distance` for the article's sizes
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import numpy as np
 
 from nnlego.articles import _compare, wth
-from nnlego.grading.guard import own_work
 from nnlego.selfcheck.base import Failed, Piece
+from nnlego.selfcheck.tools import running
 
 ASSIGNMENT = "07_small_networks"
-
-
-@contextmanager
-def _running(kind, *forbid):
-    """The learner's code inside: an exception or a call of nnlego's piece becomes Failed."""
-    try:
-        with own_work(*forbid):
-            yield
-    except Failed:
-        raise
-    except AssertionError as error:
-        raise Failed(kind, str(error)) from None
-    except Exception as error:  # noqa: BLE001  (the learner's code may raise anything)
-        raise Failed(kind, f"raised {type(error).__name__}: {error}") from None
 
 
 def _fake_train(offset):
@@ -47,7 +31,7 @@ def check_sweep(ns, rng):
     sizes = [int(n) for n in rng.permutation(np.arange(1, 40))[:n_sizes]]   # distinct sizes
     seeds = [int(s) for s in rng.integers(0, 10_000, size=int(rng.integers(2, 5)))]
     state = np.random.get_state()[1].copy()
-    with _running(kind):
+    with running(kind):
         mine = ns["sweep"](train, tuple(sizes), tuple(seeds))
         reordered = ns["sweep"](train, tuple(sizes[::-1]), tuple(seeds))
     if not np.array_equal(np.random.get_state()[1], state):
@@ -69,7 +53,7 @@ def check_spread(ns, rng):
     kind = "fresh random scores"
     for n in (2, int(rng.integers(3, 30))):
         scores = [float(v) for v in rng.uniform(5, 98, size=n)]
-        with _running(kind, _compare.spread):
+        with running(kind, _compare.spread):
             mine = ns["spread"](list(scores))
         if not isinstance(mine, dict) or not {"mean", "min", "max", "std"} <= set(mine):
             raise Failed(kind, "return a dict with the keys mean, min, max and std")
@@ -88,7 +72,7 @@ def check_flip_share(ns, rng):
         large = [float(v) for v in rng.integers(35, 55, size=int(rng.integers(1, 9)))]
         large[0] = small[-1]                  # at least one tie
         expected = np.mean([a >= b for a in small for b in large])
-        with _running(kind):
+        with running(kind):
             mine = ns["flip_share"](small, large)
         if not np.isclose(float(mine), expected, rtol=0, atol=1e-12):
             raise Failed(kind, "the share of all pairs (i, j), not only i == j, with "
@@ -98,14 +82,14 @@ def check_flip_share(ns, rng):
 def check_distance_to_article(ns, rng):
     kind = "fresh random sweeps (the article's sizes, and other sizes)"
     ours = {n: [float(v) for v in rng.uniform(15, 95, size=3)] for n in (*wth.ARTICLE_SWEEP, 30)}
-    with _running(kind, wth.sweep_distance):
+    with running(kind, wth.sweep_distance):
         mine = ns["distance_to_article"](ours, dict(wth.ARTICLE_SWEEP))
     if not np.isclose(float(mine), wth.sweep_distance({"ours": ours})["ours"], rtol=1e-12):
         raise Failed(kind, "mean over the sizes in both of |mean of our runs - the article's|")
     article = {n: float(rng.uniform(15, 95)) for n in (1, 6, 7, 8)}
     ours = {n: [float(v) for v in rng.uniform(15, 95, size=4)] for n in (6, 7, 8, 9)}
     expected = np.mean([abs(np.mean(ours[n]) - article[n]) for n in (6, 7, 8)])
-    with _running(kind, wth.sweep_distance):
+    with running(kind, wth.sweep_distance):
         mine = ns["distance_to_article"](ours, article)
     if not np.isclose(float(mine), expected, rtol=1e-12):
         raise Failed(kind, "only the sizes in both count; compare each size's mean, take the "

@@ -10,6 +10,7 @@ through (the runner reports the piece as not attempted).
 from __future__ import annotations
 
 import traceback
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -46,6 +47,21 @@ def call(fn, *args, kind, forbid=(), **kwargs):
         raise Failed(kind, f"{name} raised AssertionError{where(error)}: {error}") from None
     except Exception as error:  # the learner's bug, reported as the kind of input it met
         raise Failed(kind, f"{name} raised {type(error).__name__}{where(error)}: {error}") from None
+
+
+@contextmanager
+def running(kind, *forbid):
+    """``with running(kind, *forbid):`` around the learner's code (several calls at once): a
+    call of nnlego's ``forbid`` pieces, an assertion or any exception becomes Failed(kind)."""
+    try:
+        with own_work(*forbid):
+            yield
+    except Failed:
+        raise
+    except AssertionError as error:
+        raise Failed(kind, str(error)) from None
+    except Exception as error:  # noqa: BLE001  (the learner's code may raise anything)
+        raise Failed(kind, f"raised {type(error).__name__}: {error}") from None
 
 
 def where(error: BaseException) -> str:
