@@ -7,6 +7,7 @@ import json
 import shutil
 import sys
 import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -147,3 +148,96 @@ def test_the_scan_flags_rebinding_or_patching_the_setup_cells_names(source):
                                     "net.weights = []", "def sigmoid(z):\n    return z"])
 def test_the_scan_leaves_ordinary_assignments_alone(source):
     assert scan.rebinds(source, scan.bound_names(SETUP)) == []
+
+
+# -- the grading kernel's environment, decided in the grader's process -----------------------
+def test_kernel_environment_carries_the_graders_data_home_limits_and_nothing_else(tmp_path):
+    environ = {"HOME": "/home/ta", "NNLEGO_DATA": str(tmp_path / "data" / ".." / "data"),
+               "NNLEGO_GRADER_MEMORY": "2e9", "OMP_NUM_THREADS": "1", "SECRET_TOKEN": "x",
+               "AWS_SECRET_ACCESS_KEY": "y"}
+    env = sandbox.kernel_environment(environ)
+    assert env["NNLEGO_DATA"] == str((tmp_path / "data").resolve())   # absolute, normalised
+    assert env["NNLEGO_GRADER_MEMORY"] == "2e9" and env["OMP_NUM_THREADS"] == "1"
+    assert not {"HOME", "SECRET_TOKEN", "AWS_SECRET_ACCESS_KEY"} & set(env)
+
+
+def test_kernel_environment_without_nnlego_data_is_the_graders_own_cache(tmp_path, monkeypatch):
+    monkeypatch.delenv("NNLEGO_DATA", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    env = sandbox.kernel_environment()
+    assert env["NNLEGO_DATA"] == str((tmp_path / "cache" / "nnlego").resolve())
+
+
+def test_the_launcher_refuses_a_missing_data_home_with_the_fix(tmp_path, monkeypatch):
+    monkeypatch.setenv("NNLEGO_DATA", str(tmp_path / "nowhere"))
+    work = tmp_path / "autograded" / "alice" / "02_forward_pass"
+    work.mkdir(parents=True)
+    with pytest.raises(SystemExit, match=r"nowhere.*does not exist.*make data"):
+        sandbox.bwrap_command(str(tmp_path / "private" / "kernel.json"), work, key_fd=None)
+
+
+def test_the_launcher_binds_and_passes_the_data_home_it_was_given(tmp_path, monkeypatch):
+    data = tmp_path / "my data"
+    data.mkdir()
+    monkeypatch.setenv("NNLEGO_DATA", str(data))
+    work = tmp_path / "autograded" / "alice" / "02_forward_pass"
+    work.mkdir(parents=True)
+    command = sandbox.bwrap_command(str(tmp_path / "private" / "kernel.json"), work, key_fd=None)
+    assert ["--ro-bind", str(data), str(data)] == command[command.index(str(data)) - 1:][:3]
+    assert command[command.index("NNLEGO_DATA") + 1] == str(data)
+
+
+def test_a_grader_with_its_own_home_and_data_home_grades_end_to_end(tmp_path):
+    """The instructor's case: another HOME, NNLEGO_DATA at a folder of its own, `nnlego grade`
+    in the sandbox. The kernel sees that data home (and loads MNIST from it), and the solution
+    scores full marks. (Before the grader decided the kernel's environment, the kernel looked
+    for the data in the default cache of the user running it, and died where there was none.)"""
+    import os
+    import subprocess
+
+    import nbformat
+    from nbgrader.api import Gradebook
+
+    from nnlego.datasets import cache_path
+
+    if shutil.which("bwrap") is None:
+        pytest.fail("the grading sandbox is not installed: run `make sandbox`")
+    root, home, data = tmp_path / "course", tmp_path / "home", tmp_path / "elsewhere" / "data"
+    for folder in (home, data):
+        folder.mkdir(parents=True)
+    for name in ("mnist", "fashion-mnist"):
+        shutil.copy(cache_path(name), data / f"{name}.npz")
+    assignment = "02_forward_pass"
+    repo = course_root_of_this_repository()
+    shutil.copytree(repo / "solutions" / assignment, root / "solutions" / assignment)
+    shutil.copy(repo / "nbgrader_config.py", root)
+    env = {"PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/bin", "/bin"]),
+           "HOME": str(home), "NNLEGO_DATA": str(data), "LANG": "C.UTF-8"}
+
+    def run(*args):
+        done = subprocess.run([sys.executable, *args], cwd=root, env=env, capture_output=True,
+                              text=True, timeout=600)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+
+    run("-m", "nbgrader", "generate_assignment", assignment, "--force")
+    (source,) = (root / "solutions" / assignment).glob("*.ipynb")
+    nb = nbformat.read(source, 4)
+    probe = nbformat.v4.new_code_cell(
+        "import nnlego.datasets\nprint('DATA HOME', nnlego.datasets.data_home())\n"
+        "print('MNIST TEST', len(nnlego.datasets.load_mnist().test[1]))\n")
+    nb.cells.insert(2, probe)
+    submitted = root / "submitted" / "alice" / assignment
+    submitted.mkdir(parents=True)
+    nbformat.write(nb, submitted / source.name)
+    run("-m", "nnlego", "grade", "--workers", "1", "--no-progress")
+    (graded,) = (root / "autograded" / "alice" / assignment).glob("*.ipynb")
+    printed = "".join(o.get("text", "") for o in nbformat.read(graded, 4).cells[2].outputs)
+    assert f"DATA HOME {data}" in printed and "MNIST TEST 10000" in printed, printed
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        notebook = gb.find_submission_notebook(source.stem, assignment, "alice")
+        assert (notebook.score, notebook.max_score) == (7, 9)   # 2 written points ungraded
+
+
+def course_root_of_this_repository():
+    return Path(__file__).resolve().parents[1]

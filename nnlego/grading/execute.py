@@ -39,7 +39,7 @@ from nbgrader import utils
 from nbgrader.preprocessors import Execute, SaveAutoGrades
 from traitlets import Integer, Unicode
 
-from nnlego.grading import guard, scan
+from nnlego.grading import guard, sandbox, scan
 
 
 class SandboxKernelManager(AsyncKernelManager):
@@ -56,7 +56,9 @@ class SandboxKernelManager(AsyncKernelManager):
 
     async def _async_pre_start_kernel(self, **kw):
         self.grader_key = secrets.token_bytes(32)
-        kw["env"] = {**kw.get("env", {}), "NNLEGO_GRADER_KEY": self.grader_key.hex()}
+        # the launcher's whole environment (jupyter_client passes nothing else on)
+        kw["env"] = {**kw.get("env", {}), **sandbox.kernel_environment(),
+                     "NNLEGO_GRADER_KEY": self.grader_key.hex()}
         return await super()._async_pre_start_kernel(**kw)
 
     async def _async_cleanup_resources(self, restart=False):

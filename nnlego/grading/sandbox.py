@@ -16,6 +16,11 @@ replaces itself with ``bwrap ... python -m nnlego.grading.kernel``. Inside, the 
 Limits (``resource.setrlimit``, inherited through bwrap): address space ``NNLEGO_GRADER_MEMORY``
 (default 4 GiB), CPU time ``NNLEGO_GRADER_CPU`` (default 900 s per notebook), files of at most
 256 MiB. The grading key arrives in ``NNLEGO_GRADER_KEY`` and goes on through a pipe only.
+
+jupyter_client makes a kernel's ``env`` its *whole* environment, so the launcher inherits nothing
+of the grader's: no ``HOME``, no ``NNLEGO_DATA``. What the kernel needs is decided once, in the
+grader's own process, by :func:`kernel_environment` (the data home as an absolute path, the
+limits, the BLAS thread counts, the locale), and handed to the launcher as its environment.
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ KERNEL_NAME = "nnlego-sandbox"
 SCRATCH = "/nnlego-scratch"          # the kernel's private writable tmpfs (HOME, TMPDIR)
 COURSE_MARKERS = ("solutions", "gradebook.db", "submitted", "nbgrader_config.py")
 PASS_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "LANG", "LC_ALL")
+# what the launcher reads (the limits, where the released files are), passed on when set
+LAUNCHER_ENV = ("NNLEGO_GRADER_MEMORY", "NNLEGO_GRADER_CPU", "NNLEGO_RELEASED")
 
 
 def kernel_spec(python: str = sys.executable) -> dict:
@@ -51,12 +58,41 @@ def install_kernel(prefix: str | os.PathLike = sys.prefix) -> Path:
     return folder
 
 
+def kernel_environment(environ=None) -> dict[str, str]:
+    """The environment the sandbox launcher gets, decided in the grader's own process.
+
+    ``NNLEGO_DATA`` is the grader's data home (``$NNLEGO_DATA``, else the user cache folder of
+    the grader's ``HOME``) as an absolute path; the limits, ``NNLEGO_RELEASED``, the BLAS thread
+    counts and the locale pass on when set. Nothing else of the grader's environment does.
+    """
+    from nnlego.datasets import ENV_VAR, data_home
+
+    environ = os.environ if environ is None else environ
+    home = Path(environ.get(ENV_VAR) or data_home()).expanduser().resolve()
+    env = {name: environ[name] for name in LAUNCHER_ENV + PASS_ENV if name in environ}
+    env[ENV_VAR] = str(home)
+    env["PATH"] = f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin"
+    return env
+
+
+def data_home_for_kernel() -> Path:
+    """The data home the grader chose (:func:`kernel_environment`); refuses a missing one."""
+    from nnlego.datasets import ENV_VAR, data_home
+
+    home = Path(os.environ.get(ENV_VAR) or data_home()).resolve()
+    if not home.is_dir():
+        raise SystemExit(f"nnlego sandbox: the data home {home} (${ENV_VAR} of the grader, else "
+                         "its user cache folder) does not exist: run `make data` (or `nnlego "
+                         f"data fetch all`) as the user who grades, or set {ENV_VAR} to the "
+                         "folder that holds the data")
+    return home
+
+
 def _read_only_paths(workdir: Path) -> list[Path]:
     import nnlego
-    from nnlego.datasets import data_home
 
     paths = [Path(sys.base_prefix), Path(sys.prefix), Path(nnlego.__file__).resolve().parent,
-             Path(data_home())]
+             data_home_for_kernel()]
     released = os.environ.get("NNLEGO_RELEASED")
     course = _course_root(workdir)
     if released is None and course is not None:
@@ -100,8 +136,7 @@ def bwrap_command(connection_file: str, workdir: Path, key_fd: int | None) -> li
            "TMPDIR": SCRATCH, "MPLCONFIGDIR": f"{SCRATCH}/matplotlib",
            "IPYTHONDIR": f"{SCRATCH}/ipython", "JUPYTER_RUNTIME_DIR": f"{SCRATCH}/jupyter",
            "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "agg"}
-    from nnlego.datasets import data_home
-    env["NNLEGO_DATA"] = str(data_home())
+    env["NNLEGO_DATA"] = str(data_home_for_kernel())
     env.update({name: os.environ[name] for name in PASS_ENV if name in os.environ})
     if key_fd is not None:
         env["NNLEGO_GRADER_KEY_FD"] = str(key_fd)
