@@ -8,11 +8,12 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 DATA_STAMP := $(VENV)/.data-stamp
 
-.PHONY: help install data results browser mathjax sandbox test lint book book-ci book-check pdf publish bench exercises grade feedback grades clean
+.PHONY: help install data results browser mathjax sandbox test test-all lint book book-ci book-check pdf publish bench exercises grade feedback grades clean
 
 help:
-	@echo "make book    build the Jupyter Book into _build/html (sets up .venv and the data)"
-	@echo "make test    lint + the whole test suite (sets up .venv and the data)"
+	@echo "make book    build the Jupyter Book and its PDF into _build/html (sets up .venv and the data)"
+	@echo "make test    lint + the fast suite, every module touched (at most 5 minutes warm)"
+	@echo "make test-all  lint + every test, on both cores (at most 12 minutes warm)"
 	@echo "make results reproduce both articles into the results cache and _build/results/"
 	@echo "make book-check  check the built book in headless Chromium (figures, maths offline, links, buttons, PDF)"
 	@echo "make pdf     the whole book as one PDF, _build/html/nnlego.pdf (after make book)"
@@ -37,12 +38,22 @@ data: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check nnlego tests benchmarks
 
+# The tests. `make test` (the README's command) runs the fast suite: every test not marked slow,
+# which still touches every module (one assignment graded end to end in the sandbox, one
+# self-check run, one browser check when a built book exists); `make test-all` runs every test.
+# Both use the two cores (pytest-xdist) and print their slowest tests. Markers (pyproject.toml):
+# slow, data, browser; --strict-markers refuses any other. PYTEST_ARGS=... passes more options.
 # The parallel-grading tests run against SQLite and a real PostgreSQL server: a throwaway one on
 # the loopback interface (scripts/start_postgres.sh installs Debian's postgresql if missing and
 # prints NNLEGO_TEST_PG_URL; `bash scripts/start_postgres.sh stop` stops it).
+PYTEST := $(VENV)/bin/pytest -n 2 --dist loadgroup
+WITH_POSTGRES := pg_env=$$(bash scripts/start_postgres.sh) && eval "$$pg_env" && \
+  echo "PostgreSQL for the tests: $$NNLEGO_TEST_PG_URL" &&
 test: lint data sandbox
-	@pg_env=$$(bash scripts/start_postgres.sh) && eval "$$pg_env" && \
-	  echo "PostgreSQL for the tests: $$NNLEGO_TEST_PG_URL" && $(VENV)/bin/pytest -q
+	@$(WITH_POSTGRES) $(PYTEST) -m "not slow" $(PYTEST_ARGS)
+
+test-all: lint data sandbox browser
+	@$(WITH_POSTGRES) $(PYTEST) $(PYTEST_ARGS)
 
 # Every trained network of both articles, in the results cache ($$NNLEGO_RESULTS, else the user
 # cache directory), two training runs at a time; the report goes to _build/results/. Seconds
@@ -55,31 +66,32 @@ results: data
 mathjax:
 	@bash scripts/get_mathjax.sh _build/vendor/mathjax
 
-# A quick, incremental build that reuses cached notebook outputs and trained results.
+# The book and its PDF (every page links it): incremental, reusing cached notebook outputs and
+# trained results. BOOK_FLAGS="--all -W --keep-going" makes it a strict build (.ci/run).
+BOOK_FLAGS ?=
 book: results mathjax
-	$(VENV)/bin/jupyter-book build .
-	@echo "open _build/html/index.html"
+	$(VENV)/bin/jupyter-book build $(BOOK_FLAGS) .
+	$(MAKE) pdf
+	@echo "open _build/html/index.html (the PDF: _build/html/nnlego.pdf)"
 
-# What CI runs: a clean build where every warning is an error and every cell must succeed, the
-# PDF, then the built pages checked in headless Chromium (screenshots in _build/screenshots/).
+# A clean build where every warning is an error and every cell must succeed, its PDF, then the
+# built pages checked in headless Chromium (screenshots in _build/screenshots/).
 book-ci: data
 	rm -rf _build
-	$(MAKE) results mathjax
-	$(VENV)/bin/jupyter-book build --all -W --keep-going .
-	$(MAKE) pdf
+	$(MAKE) book BOOK_FLAGS="--all -W --keep-going"
 	$(MAKE) book-check
 
 # The whole book as one PDF with figures and typeset maths: a single-page HTML build (the
 # executed notebooks come from the build's cache) printed by headless Chromium, offline, into
 # _build/html/nnlego.pdf, which every page's download menu links. Run after `make book`.
 pdf: $(STAMP) browser mathjax
-	$(VENV)/bin/jupyter-book build --builder singlehtml -W --keep-going .
+	$(VENV)/bin/jupyter-book build --builder singlehtml -W --keep-going $(filter --all,$(BOOK_FLAGS)) .
 	$(PY) scripts/book_pdf.py _build/singlehtml _build/html/nnlego.pdf
 
 # The checks of an existing build (tests/book/); they fail (rather than skip) when there is no
 # build, no Chromium or no PDF.
 book-check: $(STAMP) browser
-	NNLEGO_REQUIRE_BOOK=1 $(VENV)/bin/pytest -q -m browser tests/book
+	NNLEGO_REQUIRE_BOOK=1 $(VENV)/bin/pytest -q -p no:xdist -m browser tests/book
 
 # Publish the built book (after `make book-ci`) to the gh-pages branch, which GitHub Pages
 # serves at html.baseurl; the chapters' Colab buttons open its _sources/book/*.ipynb.

@@ -7,11 +7,12 @@
 # everything else goes to stderr, so CI does:  eval "$(bash scripts/start_postgres.sh)"
 # The server refuses to run as root: as root it runs as the `postgres` user. Trust
 # authentication, loopback only: for tests, never for a real gradebook.
-# Settings: NNLEGO_PG_DIR (default /tmp/nnlego-pg), NNLEGO_PG_PORT (default 55432).
+# Settings: NNLEGO_PG_DIR (default /tmp/nnlego-pg-USER), NNLEGO_PG_PORT (default 55432 plus the
+# user id modulo 5000): one server per user, so two users of one machine do not collide.
 # Stop it with: scripts/start_postgres.sh stop
 set -euo pipefail
-dir=${NNLEGO_PG_DIR:-/tmp/nnlego-pg}
-port=${NNLEGO_PG_PORT:-55432}
+dir=${NNLEGO_PG_DIR:-/tmp/nnlego-pg-$(id -un)}
+port=${NNLEGO_PG_PORT:-$(( 55432 + $(id -u) % 5000 ))}
 
 as_owner() {   # run a command as the server's owner: postgres when we are root
   if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi

@@ -2,7 +2,7 @@
 
 A data home that is a file, a read-only folder, a full disk: exit status 2, one line on stderr
 naming the path and the fix, no traceback. The subprocess pins the tiny Fashion-MNIST of
-``tiny_data`` before running ``nnlego.cli.main``, so an import gets as far as writing the cache.
+``support.tiny_data`` before running ``nnlego.cli.main``, so an import gets as far as writing the cache.
 """
 
 import errno
@@ -15,13 +15,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from tiny_data import tiny_fashion_arrays, write_fashion_folder
+from support.tiny_data import tiny_fashion_arrays, write_fashion_folder
 
 from nnlego.cli import describe
 
 TESTS = Path(__file__).parent
 CLI_WITH_TINY_PINS = """
-import sys, pytest, tiny_data
+import sys, pytest
+from support import tiny_data
 tiny_data.pin_tiny_fashion(pytest.MonkeyPatch(), tiny_data.tiny_fashion_arrays())
 from nnlego.cli import main
 sys.exit(main(sys.argv[1:]))

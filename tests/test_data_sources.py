@@ -17,7 +17,7 @@ from functools import partial
 import numpy as np
 import pooch
 import pytest
-from tiny_data import (
+from support.tiny_data import (
     FASHION_FILES,
     fashion_idx_contents,
     idx_bytes,

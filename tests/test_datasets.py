@@ -6,7 +6,12 @@ import pickle
 import numpy as np
 import platformdirs
 import pytest
-from tiny_data import pin_tiny_fashion, pin_tiny_mnist, tiny_fashion_arrays, tiny_mnist_pickle
+from support.tiny_data import (
+    pin_tiny_fashion,
+    pin_tiny_mnist,
+    tiny_fashion_arrays,
+    tiny_mnist_pickle,
+)
 
 from nnlego import datasets
 from nnlego.data_sources import convert_mnist

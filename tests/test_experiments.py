@@ -6,28 +6,12 @@ import dataclasses
 
 import numpy as np
 import pytest
+from support.tiny_data import tiny_dataset
 
 from nnlego import experiments as ex
 from nnlego.articles import savant, wth
-from nnlego.datasets import Dataset, Split
 from nnlego.results_cache import ResultsCache
 from nnlego.tiles import random_derangements, shuffle_tiles, unshuffle_tiles
-
-
-def tiny_dataset(name, n_train=240, n_test=60, seed=0):
-    """Ten classes, each a bright 7x7 block at its own place plus noise: learnable, tiny."""
-    rng = np.random.default_rng(seed)
-
-    def split(n):
-        y = rng.integers(0, 10, n)
-        X = rng.random((n, 28, 28), dtype=np.float32) * 0.2
-        for i, label in enumerate(y):
-            r, c = divmod(int(label), 4)
-            X[i, 7 * r:7 * r + 7, 7 * c:7 * c + 7] += 0.8
-        X[:, [0, -1], :] = X[:, :, [0, -1]] = 0.0      # a blank border, as MNIST has
-        return Split(X.reshape(n, 784), y.astype(np.int64))
-
-    return Dataset(name, split(n_train), split(n_test), None, tuple(map(str, range(10))))
 
 
 @pytest.fixture

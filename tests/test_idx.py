@@ -4,7 +4,7 @@ import gzip
 
 import numpy as np
 import pytest
-from tiny_data import idx_bytes
+from support.tiny_data import idx_bytes
 
 from nnlego.data_sources import SourceError, identify, parse_idx
 

@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 import pytest
-from test_experiments import tiny_dataset
+from support.tiny_data import tiny_dataset
 
 from nnlego import cli, runner
 from nnlego import experiments as ex

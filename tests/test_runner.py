@@ -19,7 +19,7 @@ TESTS = Path(__file__).parent
 PRELUDE = f"""
 import dataclasses, sys
 sys.path.insert(0, {str(TESTS)!r})
-from test_experiments import tiny_dataset
+from support.tiny_data import tiny_dataset
 from nnlego import experiments as ex, runner
 from nnlego.articles import savant, wth
 ex._load_dataset = lambda name: tiny_dataset(name, n_train=2000)
@@ -75,7 +75,7 @@ def test_two_processes_on_one_cache_train_an_entry_once(tmp_path):
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_run_listed_twice_trains_once(workers, tmp_path, monkeypatch):
-    from test_experiments import tiny_dataset
+    from support.tiny_data import tiny_dataset
 
     from nnlego import experiments as ex
     from nnlego import runner

@@ -1,12 +1,19 @@
 """``nnlego check``: the self-check for learners without a grader (nnlego/selfcheck/).
 
-For every check module found under ``nnlego/selfcheck/a*.py`` (so the modules of assignments
-added later are covered too): the solution notebook passes every piece, the released notebook
-passes none, each wrong solution of ``tests/wrong_solutions/`` fails every piece standing for
-a test cell its ``loses:`` list names, and nothing the checker prints or ships contains a line
-of the course's hidden tests. Also: a notebook copied anywhere under any name, bad usage (one
-line, exit 2), and learner cells that hang, exit their process or print a lot.
-The tests that execute notebooks are marked slow (a few seconds per notebook).
+One parametrised suite over every check module found under ``nnlego/selfcheck/a*.py`` (so the
+modules of assignments added later are covered too), in two layers:
+
+- **the pieces, in this process** (fast): the answer cells of a notebook run into a namespace
+  after the setup cell's definitions (nothing loads data or trains), then each piece's check:
+  the solution passes every piece, the released notebook none, each wrong solution of
+  ``tests/wrong_solutions/`` fails every piece standing for a test cell its ``loses:`` list
+  names (with a message naming the input and the fix), each correct alternative passes;
+- **the command, end to end** (``nnlego check`` in a child process): the solution of assignment
+  2 passes and its release fails in the default suite; every assignment's solution and release,
+  a notebook copied anywhere, learner cells that hang, exit or flood, in the full suite (slow).
+
+Nothing the checker prints, raises or ships contains a line of the course's hidden tests.
+The capstone's run piece trains on real data (about 25 s): marked slow.
 """
 
 from __future__ import annotations
@@ -24,38 +31,31 @@ from contextlib import redirect_stdout
 from pathlib import Path
 
 import pytest
+from support.notebooks import (
+    EXERCISES,
+    RIGHT,
+    ROOT,
+    SOLUTIONS,
+    WRONG,
+    answer_namespace,
+    examples,
+    hidden_blocks,
+    load,
+    notebook_path,
+    read_submission,
+)
 
 from nnlego import cli
 from nnlego.commands import check as check_command
 from nnlego.selfcheck import notebook, registry, runner
 
-ROOT = Path(__file__).resolve().parents[1]
-SOLUTIONS, EXERCISES = ROOT / "solutions", ROOT / "exercises"
-WRONG = Path(__file__).parent / "wrong_solutions"
 SELFCHECK = ROOT / "nnlego" / "selfcheck"
-HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 MODULES = registry.modules()
 CHECKED = sorted(MODULES)
 SEED = 20261201                 # fixed: the verdicts below must not depend on the day's draw
 MIN_LINE = 12                   # shorter hidden-test lines (")", "else:") say nothing
-
-
-def notebook_path(folder, assignment):
-    (path,) = (folder / assignment).glob("*.ipynb")
-    return path
-
-
-def load(folder, assignment):
-    return json.loads(notebook_path(folder, assignment).read_text())
-
-
-def read_wrong(path):
-    """({grade_id: new source}, [grade ids it must lose]) from a file of wrong_solutions/."""
-    text = path.read_text()
-    parts = re.split(r"^# %% replaces: (\S+)\n", text, flags=re.M)
-    edits = {parts[i]: parts[i + 1].strip() + "\n" for i in range(1, len(parts), 2)}
-    loses = re.search(r"^loses:(.*)$", parts[0], re.M).group(1).split()
-    return edits, loses
+SLOW_PIECES = {("12_capstone", "run_capstone")}     # trains on real data
+MESSAGES = []                   # every Failed message of the in-process suite
 
 
 def with_answers(nb, edits):
@@ -70,10 +70,9 @@ def hidden_lines():
     """Every line (and string constant) of the solutions' hidden tests worth comparing."""
     found = set()
     for path in SOLUTIONS.glob("*/*.ipynb"):
-        for cell in json.loads(path.read_text())["cells"]:
-            for block in HIDDEN.findall(notebook.source(cell)):
-                found |= {line.strip() for line in block.splitlines()}
-                found |= set(_strings(block))
+        for block in hidden_blocks(json.loads(path.read_text())):
+            found |= {line.strip() for line in block.splitlines()}
+            found |= set(_strings(block))
     return {line for line in found if len(line) >= MIN_LINE and not _boilerplate(line)}
 
 
@@ -124,36 +123,24 @@ def verdicts(output):
     return found
 
 
-def wrong_solutions():
-    return [pytest.param(a, p, id=f"{a}-{p.stem}") for a in CHECKED
-            for p in sorted((WRONG / a).glob("*.py"))]
-
-
 # -- the contract of every module (fast) --------------------------------------------------------
 @pytest.mark.parametrize("assignment", CHECKED)
 def test_module_contract(assignment):
-    """Pieces have unique names, cover real test cells and need names the solution defines."""
+    """One piece per graded test cell, unique names, needing only names the solution defines."""
     module = registry.load(MODULES[assignment])
+    assert module.ASSIGNMENT == assignment
     assert (SOLUTIONS / assignment).is_dir(), f"{assignment}: no such folder in solutions/"
     nb = load(SOLUTIONS, assignment)
     tests = {notebook.nbgrader(c)["grade_id"] for c in nb["cells"] if notebook.is_test(c)}
     defined = set().union(*(c.defines() for c in notebook.cells_to_run(nb)))
     names = [p.name for p in module.PIECES]
     assert len(names) == len(set(names)), f"{assignment}: two pieces share a name"
+    assert registry.covered(assignment) == tests, \
+        f"{assignment}: pieces cover {sorted(registry.covered(assignment))}, tests are {tests}"
     for piece in module.PIECES:
-        assert piece.covers and set(piece.covers) <= tests, \
-            f"{assignment}.{piece.name} covers {piece.covers}, not all test cells of {tests}"
+        assert piece.covers, f"{assignment}.{piece.name} covers no test cell"
         assert set(piece.needs) <= defined, \
             f"{assignment}.{piece.name} needs {piece.needs}; the solution defines {defined}"
-
-
-@pytest.mark.parametrize("assignment", CHECKED)
-def test_every_graded_test_cell_has_a_piece(assignment):
-    """No graded test cell of the solution is left without a self-check piece."""
-    nb = load(SOLUTIONS, assignment)
-    tests = {notebook.nbgrader(c)["grade_id"] for c in nb["cells"] if notebook.is_test(c)}
-    assert tests <= registry.covered(assignment), \
-        f"{assignment}: no piece covers {sorted(tests - registry.covered(assignment))}"
 
 
 @pytest.mark.parametrize("assignment", sorted(p.name for p in SOLUTIONS.glob("[0-9]*")
@@ -231,53 +218,143 @@ def test_list_names_every_piece(capsys):
         assert assignment in out and all(p.name in out for p in module.PIECES)
 
 
-# -- running notebooks (slow) -----------------------------------------------------------------
-@pytest.mark.slow
-@pytest.mark.parametrize("assignment", CHECKED)
-def test_the_solution_passes_every_piece(tmp_path_factory, assignment):
+# -- the pieces, in this process (fast) -----------------------------------------------------
+def pieces(assignment):
+    return registry.load(MODULES[assignment]).PIECES
+
+
+def piece_params(assignment_pieces):
+    """pytest params of (assignment, piece name, ...), the slow pieces marked slow."""
+    return [pytest.param(*case, marks=[pytest.mark.slow] if case[:2] in SLOW_PIECES else [],
+                         id="-".join(str(getattr(c, "stem", c)) for c in case))
+            for case in assignment_pieces]
+
+
+def verdict(assignment, name, ns, seed):
+    """None when the piece passes; else its status and message, as ``nnlego check`` reports
+    them (the worker's own ``run_piece``)."""
+    from nnlego.selfcheck import worker
+
+    module = registry.load(MODULES[assignment])
+    (index,) = [i for i, p in enumerate(module.PIECES) if p.name == name]
+    status, kind, detail = worker.run_piece(module, ns, index, seed, timeout=120)
+    if status == "pass":
+        return None
+    assert detail, f"{assignment}.{name}: a {status} without a message"
+    if status == "fail":
+        assert kind, f"{assignment}.{name}: a failure that names no kind of input"
+        MESSAGES.append(f"{kind}: {detail}")
+    return f"{status}: {kind}: {detail}"
+
+
+NAMESPACES = {}
+
+
+def namespace(folder, assignment, path=None):
+    """The namespace of the solution with the answers of submission file ``path`` (or of
+    the notebook in ``folder`` as it is), built once per session."""
+    key = (folder, assignment, path)
+    if key not in NAMESPACES:
+        if path is None:
+            NAMESPACES[key] = answer_namespace(load(folder, assignment))
+        else:
+            submission = read_submission(path)
+            NAMESPACES[key] = answer_namespace(load(folder, assignment), submission.answers,
+                                               submission.header)
+    return NAMESPACES[key]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize(("assignment", "name"), piece_params(
+    (a, p.name) for a in CHECKED for p in pieces(a)))
+def test_the_solution_passes_every_piece(assignment, name, seed):
+    reason = verdict(assignment, name, namespace(SOLUTIONS, assignment), seed)
+    assert reason is None, reason
+
+
+@pytest.mark.parametrize(("assignment", "name"), piece_params(
+    (a, p.name) for a in CHECKED for p in pieces(a)))
+def test_the_release_passes_no_piece(assignment, name):
+    reason = verdict(assignment, name, namespace(EXERCISES, assignment), 3)
+    assert reason is not None, f"the released {assignment} passes {name}"
+
+
+def wrong_cases():
+    cases = []
+    for assignment, path in examples(WRONG, CHECKED):
+        loses = set(read_submission(path).field("loses"))
+        cases += [(assignment, p.name, path) for p in pieces(assignment) if set(p.covers) & loses]
+    return cases
+
+
+@pytest.mark.parametrize(("assignment", "path"), examples(WRONG, CHECKED),
+                         ids=lambda value: getattr(value, "stem", value))
+def test_each_wrong_solution_breaks_a_piece(assignment, path):
+    loses = set(read_submission(path).field("loses"))
+    assert loses, f"{path.name}: no 'loses:' line"
+    assert [p for p in pieces(assignment) if set(p.covers) & loses], \
+        f"{path.name}: no piece covers {sorted(loses)}"
+
+
+@pytest.mark.parametrize(("assignment", "name", "path"), piece_params(wrong_cases()))
+def test_each_wrong_solution_fails_its_pieces(assignment, name, path):
+    reason = verdict(assignment, name, namespace(SOLUTIONS, assignment, path), 4)
+    assert reason is not None, f"{path.name} passes {name}"
+
+
+@pytest.mark.parametrize(("assignment", "name", "path"), piece_params(
+    (a, p.name, path) for a, path in examples(RIGHT, CHECKED) for p in pieces(a)))
+def test_each_correct_alternative_passes_every_piece(assignment, name, path):
+    reason = verdict(assignment, name, namespace(SOLUTIONS, assignment, path), 5)
+    assert reason is None, f"{path.name}: {reason}"
+
+
+def test_no_failure_message_holds_a_hidden_test_line():
+    """What the pieces said of the releases and the wrong solutions reveals no hidden test
+    (run after them: the suite collects their messages)."""
+    if not MESSAGES:
+        for assignment in CHECKED:
+            for piece in pieces(assignment):
+                if (assignment, piece.name) not in SLOW_PIECES:
+                    verdict(assignment, piece.name, namespace(EXERCISES, assignment), 3)
+    assert MESSAGES
+    hidden = hidden_lines()
+    leaked = sorted(line for line in hidden if line in "\n".join(MESSAGES))
+    assert not leaked, f"the checks say hidden-test lines: {leaked[:3]}"
+
+
+# -- the command, end to end ------------------------------------------------------------------
+def slow_unless(assignment, fast="02_forward_pass"):
+    return pytest.param(assignment, marks=[] if assignment == fast else [pytest.mark.slow])
+
+
+@pytest.mark.parametrize("assignment", [slow_unless(a) for a in CHECKED])
+def test_the_command_passes_the_solution(tmp_path_factory, assignment):
     code, output = run_check(tmp_path_factory, (assignment, "solution"),
                              load(SOLUTIONS, assignment))
-    pieces = [p.name for p in registry.load(MODULES[assignment]).PIECES]
-    assert verdicts(output) == dict.fromkeys(pieces, "PASS"), output
+    assert verdicts(output) == dict.fromkeys((p.name for p in pieces(assignment)), "PASS"), \
+        output
     assert code == 0
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("assignment", CHECKED)
-def test_the_release_passes_no_piece(tmp_path_factory, assignment):
+@pytest.mark.parametrize("assignment", [slow_unless(a) for a in CHECKED])
+def test_the_command_fails_the_release(tmp_path_factory, assignment):
     code, output = run_check(tmp_path_factory, (assignment, "release"),
                              load(EXERCISES, assignment))
-    pieces = [p.name for p in registry.load(MODULES[assignment]).PIECES]
     found = verdicts(output)
-    assert sorted(found) == sorted(pieces) and "PASS" not in found.values(), output
-    assert code == 1
+    assert sorted(found) == sorted(p.name for p in pieces(assignment)), output
+    assert "PASS" not in found.values() and code == 1, output
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("assignment, path", wrong_solutions())
-def test_each_wrong_solution_fails_its_pieces(tmp_path_factory, assignment, path):
-    edits, loses = read_wrong(path)
-    nb = with_answers(load(SOLUTIONS, assignment), edits)
-    code, output = run_check(tmp_path_factory, (assignment, path.stem), nb)
-    module = registry.load(MODULES[assignment])
-    must_fail = [p.name for p in module.PIECES if set(p.covers) & set(loses)]
-    assert must_fail, f"{path.name}: no piece covers {loses}"
-    found = verdicts(output)
-    passed = [name for name in must_fail if found.get(name) == "PASS"]
-    assert not passed, f"{path.name} passes {passed}:\n{output}"
-    assert code == 1
-
-
-@pytest.mark.slow
-def test_no_output_holds_a_hidden_test_line(tmp_path_factory):
-    """Everything printed above (solutions, releases, wrong solutions) reveals no hidden test."""
-    for assignment in CHECKED:
-        run_check(tmp_path_factory, (assignment, "solution"), load(SOLUTIONS, assignment))
-        run_check(tmp_path_factory, (assignment, "release"), load(EXERCISES, assignment))
-    for param in wrong_solutions():
-        assignment, path = param.values
-        nb = with_answers(load(SOLUTIONS, assignment), read_wrong(path)[0])
-        run_check(tmp_path_factory, (assignment, path.stem), nb)
+def test_no_output_of_the_command_holds_a_hidden_test_line(tmp_path_factory):
+    """Everything the command printed in this session (at least assignment 2's solution,
+    release and a wrong solution) reveals no hidden test."""
+    a02 = "02_forward_pass"
+    run_check(tmp_path_factory, (a02, "solution"), load(SOLUTIONS, a02))
+    run_check(tmp_path_factory, (a02, "release"), load(EXERCISES, a02))
+    for path in sorted((WRONG / a02).glob("*.py")):
+        run_check(tmp_path_factory, (a02, path.stem),
+                  with_answers(load(SOLUTIONS, a02), read_submission(path).answers))
     hidden = hidden_lines()
     text = "\n".join(output for _, output in OUTPUTS.values())
     assert "FAIL" in text and "PASS" in text
@@ -336,7 +413,7 @@ def test_the_appendix_example_is_what_the_checker_prints(tmp_path):
     solved = {notebook.nbgrader(c).get("grade_id"): c["source"]
               for c in load(SOLUTIONS, "02_forward_pass")["cells"]}
     edits = {"sigmoid": solved["sigmoid"],
-             **read_wrong(WRONG / "02_forward_pass" / "prime_in_z.py")[0]}
+             **read_submission(WRONG / "02_forward_pass" / "prime_in_z.py").answers}
     path = tmp_path / "forward_pass.ipynb"
     path.write_text(json.dumps(with_answers(load(EXERCISES, "02_forward_pass"), edits)))
     result = subprocess.run([sys.executable, "-m", "nnlego", "check", path.name, "--seed", seed],

@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 import pytest
-from test_experiments import tiny_dataset
+from support.tiny_data import tiny_dataset
 
 from nnlego import experiments as ex
 from nnlego import plots

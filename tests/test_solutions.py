@@ -46,17 +46,22 @@ nbgrader = pytest.importorskip("nbgrader", reason="the course extra: pip install
 from nbgrader.api import Gradebook  # noqa: E402
 from nbgrader.apps import NbGraderAPI  # noqa: E402
 from nbgrader.coursedir import CourseDirectory  # noqa: E402
+from support.notebooks import (  # noqa: E402
+    ASSIGNMENTS,
+    CHEATS,
+    EXERCISES,
+    HIDDEN,
+    RIGHT,
+    ROOT,
+    SOLUTIONS,
+    WRONG,
+    read_submission,
+)
+from support.notebooks import examples as support_examples  # noqa: E402
 from traitlets.config.loader import PyFileConfigLoader  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
-SOLUTIONS, EXERCISES = ROOT / "solutions", ROOT / "exercises"
-WRONG = Path(__file__).parent / "wrong_solutions"
-CHEATS = Path(__file__).parent / "cheating_submissions"
-RIGHT = Path(__file__).parent / "correct_alternatives"
-ASSIGNMENTS = sorted(p.name for p in SOLUTIONS.glob("*") if list(p.glob("*.ipynb")))
-HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 SHORT_TIMEOUT = 10      # seconds per cell in the endless-loop test (the course's own is 60)
 A1 = "02_forward_pass"
 # A right sigmoid that prints the source of every cell run so far, its test cell included.
@@ -84,23 +89,12 @@ def grade_id(cell):
 
 def read_wrong_solution(path):
     """(docstring, {grade_id: new source}) from a file of tests/wrong_solutions/."""
-    doc, edits = read_submission(path)
-    return doc, {cell: source for (kind, cell), source in edits.items() if kind == "replaces"}
-
-
-def read_submission(path):
-    """(docstring, {(kind, grade_id): source}), kind "replaces", "appends to" or "new cell
-    before" (the format of tests/cheating_submissions/README.md)."""
-    text = path.read_text()
-    parts = re.split(r"^# %% (replaces|appends to|new cell before): (\S+)\n", text, flags=re.M)
-    edits = {(parts[i], parts[i + 1]): parts[i + 2].strip() + "\n"
-             for i in range(1, len(parts), 3)}
-    return parts[0], edits
+    submission = read_submission(path)
+    return submission.doc, submission.answers
 
 
 def examples(folder):
-    return [pytest.param(a, p.stem, id=f"{a}-{p.stem}")
-            for a in ASSIGNMENTS for p in sorted((folder / a).glob("*.py"))]
+    return [pytest.param(a, p.stem, id=f"{a}-{p.stem}") for a, p in support_examples(folder)]
 
 
 def wrong_solutions():
@@ -154,7 +148,7 @@ class Course:
 
     def edited(self, assignment, path):
         """The released notebook changed as a file of cheating_submissions/ says."""
-        edits = read_submission(path)[1]
+        edits = read_submission(path).edits
         nb = self.answered(assignment, {cell: source for (kind, cell), source in edits.items()
                                         if kind == "replaces"}, fill=False)
         for (kind, cell_id), source in edits.items():
@@ -343,7 +337,7 @@ def test_wrong_solution_loses_points_on_the_piece_it_breaks(course, assignment, 
 # -- the adversarial suite -------------------------------------------------------------------
 @pytest.mark.parametrize(("assignment", "name"), examples(CHEATS))
 def test_cheat_scores_no_more_than_the_blank_notebook(course, assignment, name):
-    doc = read_submission(CHEATS / assignment / f"{name}.py")[0]
+    doc = read_submission(CHEATS / assignment / f"{name}.py").doc
     scores = graded(course, assignment, f"cheat_{name}")
     blank = graded(course, assignment, "released")
     assert total(scores) <= total(blank), f"the cheat {name} gains points: {scores}"
@@ -518,14 +512,3 @@ def test_feedback_blanks_printed_hidden_tests(course):
     hidden = hidden_lines(A1, course)
     assert [line for line in hidden if line in printed], "the submission printed no hidden test"
     assert "(hidden test text removed)" in plain_text(page.read_text())
-
-
-def test_report_grading_time(course, capsys):
-    """Not a check: prints how long autograding one student's full set of assignments takes,
-    one nbgrader call per assignment (in the batches the suite uses, it is less per student)."""
-    for assignment in ASSIGNMENTS:
-        course.grade(assignment, "solution", course.solution(assignment))
-    seconds = sum(course.seconds[a, "solution"] for a in ASSIGNMENTS)
-    with capsys.disabled():
-        print(f"\nautograding one student's {len(ASSIGNMENTS)} assignments took {seconds:.0f} s: "
-              + ", ".join(f"{a} {course.seconds[a, 'solution']:.0f} s" for a in ASSIGNMENTS))

@@ -38,6 +38,7 @@ Promise.all(Array.from(document.querySelectorAll('div.animation')).map(check))
 
 
 @pytest.mark.parametrize("docname", ANIMATED)
+@pytest.mark.slow
 def test_the_animation_plays_offline(driver, pages, docname):
     if docname not in pages:
         pytest.skip(f"{docname} is not in _toc.yml")

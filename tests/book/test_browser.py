@@ -80,12 +80,14 @@ def _broken_links(driver):
     return broken
 
 
+@pytest.mark.slow
 def test_every_image_loads(driver, pages):
     """Every <img> on every page has loaded: complete and naturalWidth > 0."""
     problems = {doc: bad for doc in pages if (bad := _broken_images(open_page(driver, doc)))}
     assert not problems, f"images that did not load, per page: {problems}"
 
 
+@pytest.mark.slow
 def test_results_chapters_have_figures(driver, pages):
     """The results chapters (4, 5, 7-10) each show at least two figures computed at build time."""
     thin = {}
@@ -103,6 +105,7 @@ def test_no_broken_internal_links(driver, pages):
     assert not problems, f"broken internal links, per page: {problems}"
 
 
+@pytest.mark.slow
 def test_chapters_are_notebooks(pages):
     """Every numbered chapter is a MyST markdown notebook (it executes and can be downloaded)."""
     chapters = [doc for doc in pages if re.search(r"/\d\d_", doc)]
@@ -131,6 +134,7 @@ def _missing_buttons(doc, links, repository):
     return missing
 
 
+@pytest.mark.slow
 def test_download_and_launch_buttons(driver, pages):
     """Every notebook page offers its .ipynb and Binder/Colab links that open a notebook."""
     repository = publication().repository
@@ -139,6 +143,7 @@ def test_download_and_launch_buttons(driver, pages):
     assert not problems, f"pages without their buttons: {problems}"
 
 
+@pytest.mark.slow
 def test_no_error_output_in_pages(driver, pages):
     """No page shows a traceback or an error from a cell (the build should have failed)."""
     problems = []
@@ -168,6 +173,7 @@ def screenshot(driver, docname, name):
     return SCREENSHOTS / f"{name}.png"
 
 
+@pytest.mark.slow
 def test_screenshots_for_review(driver, pages):
     """Screenshots of the home page and the Lego-bricks chapter land in _build/screenshots/."""
     assert HTML.exists()
@@ -179,6 +185,7 @@ def test_screenshots_for_review(driver, pages):
     assert screenshot(driver, lego, "lego_bricks").stat().st_size > 10_000
 
 
+@pytest.mark.slow
 def test_the_index_lists_terms_of_every_chapter(pages):
     """genindex.html has entries, and some from every numbered chapter."""
     text = (HTML / "genindex.html").read_text(encoding="utf-8")

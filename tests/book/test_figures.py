@@ -72,6 +72,7 @@ def test_shape_error_sees_a_squashed_image():
     assert shape_error({**squashed, "height": 200}) == pytest.approx(0.0)
 
 
+@pytest.mark.slow
 def test_every_image_keeps_its_aspect_ratio(driver, pages, screen):
     """Rendered aspect ratio == the file's, within 2%, for every visible image of every page."""
     bad = {}
@@ -86,6 +87,7 @@ def test_every_image_keeps_its_aspect_ratio(driver, pages, screen):
     assert not bad, f"{n_bad} images distorted on the {screen} screen: {bad}"
 
 
+@pytest.mark.slow
 def test_figure_text_is_legible(driver, pages, screen):
     """Every figure with a dpi renders at >= 0.8 CSS px per point (10 pt text >= 8 px)."""
     small, n_checked = {}, 0
@@ -103,6 +105,7 @@ def test_figure_text_is_legible(driver, pages, screen):
     assert not small, f"figures too small to read on the {screen} screen: {small}"
 
 
+@pytest.mark.slow
 def test_phone_screenshots(driver, pages, screen):
     """Screenshots of the Lego-bricks chapter on each screen, for a person to review."""
     lego = next(doc for doc in pages if doc.endswith("05_lego_bricks"))

@@ -66,6 +66,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@pytest.mark.slow
 def test_the_browser_is_offline(driver, pages, tmp_path):
     """A page cannot reach even a server on this machine (the blocker works), though Python can."""
     import urllib.request
@@ -88,6 +89,7 @@ def test_the_browser_is_offline(driver, pages, tmp_path):
     assert outcome.startswith("blocked"), f"the offline browser reached {url}: {outcome}"
 
 
+@pytest.mark.slow
 def test_every_equation_is_typeset_offline(driver, pages):
     """No raw TeX on any page; on pages with maths, local MathJax 3 typeset every equation."""
     problems, n_pages_with_maths = {}, 0

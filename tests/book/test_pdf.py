@@ -57,6 +57,7 @@ def test_colourful_fraction_tells_a_figure_from_text():
     assert colourful_fraction(bricks) == 1.0
 
 
+@pytest.mark.slow
 def test_the_pdf_has_every_chapter(text, pages):
     """Each page's title (the HTML build's <title>, before the book's name) is in the text."""
     missing = []
@@ -69,6 +70,7 @@ def test_the_pdf_has_every_chapter(text, pages):
     assert not missing, f"chapters not in the PDF: {missing}"
 
 
+@pytest.mark.slow
 def test_the_pdf_has_typeset_maths_and_no_raw_tex(text):
     """No TeX source in the PDF's text; the glyphs of typeset maths are there."""
     raw = [marker for marker in RAW_TEX if marker in text]
@@ -76,6 +78,7 @@ def test_the_pdf_has_typeset_maths_and_no_raw_tex(text):
     assert any(glyph in text for glyph in TYPESET), f"no typeset maths ({TYPESET}) in the PDF"
 
 
+@pytest.mark.slow
 def test_the_pdf_has_the_figures(pdf):
     """At least as many pictures as the site's figures; pages that show their colours."""
     listed = _poppler("pdfimages", "-list", str(pdf)).splitlines()[2:]
@@ -90,6 +93,7 @@ def test_the_pdf_has_the_figures(pdf):
     assert n_pages >= 5, f"only {n_pages} of {len(pngs)} pages show a coloured figure"
 
 
+@pytest.mark.slow
 def test_every_page_links_the_pdf(pages):
     """The site's pages link nnlego.pdf (the download menu's 'Book (PDF)')."""
     unlinked = [doc for doc in pages

@@ -1,5 +1,8 @@
 """Tiny stand-ins for MNIST and Fashion-MNIST, and the pins that make nnlego accept them.
 
+:func:`tiny_dataset` is a learnable ten-class data set of 28x28 images for the experiments'
+tests (nothing real is loaded).
+
 The real files are pinned by sha256, so a test that wants the import / fetch / cache code to run
 on a few synthetic images swaps in a small :class:`CacheSpec` and source pins with
 ``monkeypatch`` (see :func:`pin_tiny_fashion`, :func:`pin_tiny_mnist`); pooch's registry is built
@@ -16,6 +19,7 @@ from dataclasses import replace
 import numpy as np
 
 from nnlego import data_sources, datasets
+from nnlego.datasets import Dataset, Split
 
 FASHION_FILES = (
     "train-images-idx3-ubyte.gz",
@@ -100,3 +104,19 @@ def pin_tiny_mnist(monkeypatch, pkl_gz: bytes, arrays: dict) -> None:
     monkeypatch.setitem(datasets.SPECS, "mnist", spec)
     old = data_sources.SOURCES["mnist.pkl.gz"]
     monkeypatch.setitem(data_sources.SOURCES, "mnist.pkl.gz", old._replace(sha256=sha256(pkl_gz)))
+
+
+def tiny_dataset(name, n_train=240, n_test=60, seed=0):
+    """Ten classes, each a bright 7x7 block at its own place plus noise: learnable, tiny."""
+    rng = np.random.default_rng(seed)
+
+    def split(n):
+        y = rng.integers(0, 10, n)
+        X = rng.random((n, 28, 28), dtype=np.float32) * 0.2
+        for i, label in enumerate(y):
+            r, c = divmod(int(label), 4)
+            X[i, 7 * r:7 * r + 7, 7 * c:7 * c + 7] += 0.8
+        X[:, [0, -1], :] = X[:, :, [0, -1]] = 0.0      # a blank border, as MNIST has
+        return Split(X.reshape(n, 784), y.astype(np.int64))
+
+    return Dataset(name, split(n_train), split(n_test), None, tuple(map(str, range(10))))
