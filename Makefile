@@ -16,7 +16,7 @@ help:
 	@echo "make test-all  lint + every test, on both cores (at most 12 minutes warm)"
 	@echo "make results reproduce both articles into the results cache and _build/results/"
 	@echo "make book-check  check the built book in headless Chromium (figures, maths offline, links, buttons, PDF)"
-	@echo "make pdf     the whole book as one PDF, _build/html/nnlego.pdf (after make book)"
+	@echo "make pdf     only the PDF, _build/html/nnlego.pdf (make book builds it too)"
 	@echo "make publish push _build/html to the gh-pages branch (GitHub Pages; Colab opens its notebooks)"
 	@echo "make bench   the speed benchmarks (installs the CPU build of PyTorch into .venv)"
 	@echo "make exercises  regenerate exercises/ from solutions/ with nbgrader"
@@ -83,7 +83,7 @@ book-ci: data
 
 # The whole book as one PDF with figures and typeset maths: a single-page HTML build (the
 # executed notebooks come from the build's cache) printed by headless Chromium, offline, into
-# _build/html/nnlego.pdf, which every page's download menu links. Run after `make book`.
+# _build/html/nnlego.pdf, which every page's download menu links; `make book` runs it.
 pdf: $(STAMP) browser mathjax
 	$(VENV)/bin/jupyter-book build --builder singlehtml -W --keep-going $(filter --all,$(BOOK_FLAGS)) .
 	$(PY) scripts/book_pdf.py _build/singlehtml _build/html/nnlego.pdf

@@ -2,7 +2,8 @@
 
 A data home that is a file, a read-only folder, a full disk: exit status 2, one line on stderr
 naming the path and the fix, no traceback. The subprocess pins the tiny Fashion-MNIST of
-``support.tiny_data`` before running ``nnlego.cli.main``, so an import gets as far as writing the cache.
+``support.tiny_data`` before running ``nnlego.cli.main``, so an import gets as far as writing
+the cache.
 """
 
 import errno
