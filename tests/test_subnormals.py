@@ -129,3 +129,21 @@ def test_a_bad_flush_every_is_refused_with_the_fix(flush_every):
         Adam(flush_every=flush_every)
     with pytest.raises(ValueError, match="flush_every must be"):
         SGD(0.1, flush_every=flush_every)
+
+
+def test_the_book_s_census_counts_what_the_flush_removes():
+    """savant.adam_subnormals (chapter 9): pixels so faint (1e-36) that their gradients, and so
+    Adam's m, are subnormal from the start; without the flush they stay, with it none is left
+    after step 200 and fewer are seen on average."""
+    from nnlego.articles import savant
+    rng = np.random.default_rng(0)
+    X = rng.random((640, 784), dtype=np.float32)
+    X[:, 100:200] *= np.float32(1e-36)
+    y = rng.integers(0, 10, 640)
+    without = savant.adam_subnormals(X, y, n_steps=200, flush_every=None)
+    flushed = savant.adam_subnormals(X, y, n_steps=200)
+    assert without["entries"] == flushed["entries"] == 3 * (784 * 128 + 128 + 128 * 10 + 10)
+    assert without["final"]["m"] > 1000 and without["peak"] >= without["final"]["m"]
+    assert flushed["final"] == {"weights": 0, "m": 0, "v": 0}
+    assert flushed["mean"] < without["mean"]
+    assert savant.adam_subnormals(X, y, n_steps=200) == flushed       # seeded: repeatable

@@ -25,7 +25,12 @@ import numpy as np
 
 from .. import experiments
 from ..correlation import adjacent_correlation_map, grid_score, straddle_mask
+from ..costs import one_hot
 from ..experiments import Settings
+from ..network import Network
+from ..optimizers import Adam
+from ..runtime import single_thread
+from ..subnormals import FLUSH_EVERY, count_subnormal
 from ._compare import accuracies, row, spread
 
 # -- what the article reports (test accuracy in %) -----------------------------------------------
@@ -228,3 +233,36 @@ def figures(runs) -> dict:
             figs[f"savant_correlation_grid{g}.png"] = plots.plot_correlation_maps(
                 {f"shuffled once, grid {g}": adjacent_correlation_map(net.weights[0])}, g)
     return figs
+
+
+# -- why Adam can slow down in epoch 2 (issue 29) ------------------------------------------------
+def adam_subnormals(X, y, *, n_steps, flush_every=FLUSH_EVERY, seed=0, every=10) -> dict:
+    """Subnormal numbers in the savant's Adam state and weights during ``n_steps`` steps.
+
+    Trains :data:`ORIGINAL`'s network and recipe (784-128-10, Adam lr 1e-3, batch 32) on
+    ``X (n, 784)``, ``y (n,)`` in float32, shuffled anew every epoch by ``seed``, with
+    ``Adam(flush_every=flush_every)`` (None: never flush). Returns ``{"entries", "steps",
+    "final": {"weights", "m", "v"}, "mean", "peak", "peak_step"}``: the counts after the last
+    step, and the mean and the largest of the totals at steps ``every`` - 1, 2 ``every`` - 1,
+    ... (just before a flush would run) and the last step. Book: chapter 9.
+    """
+    rng = np.random.default_rng(seed)
+    net = Network(list(ORIGINAL.sizes), list(ORIGINAL.activations), ORIGINAL.cost,
+                  ORIGINAL.init, rng=rng)
+    X, Y = np.asarray(X, np.float32), one_hot(y, ORIGINAL.sizes[-1], dtype=np.float32)
+    opt, params = Adam(ORIGINAL.lr, flush_every=flush_every), net.weights + net.biases
+    totals, bs = {}, ORIGINAL.batch_size
+    order = np.concatenate([rng.permutation(len(X)) for _ in range(-(-n_steps * bs // len(X)))])
+    with single_thread():
+        for step in range(1, n_steps + 1):
+            rows = order[(step - 1) * bs:step * bs]                 # epochs, as train() walks
+            grads_W, grads_b = net.backprop(X[rows], Y[rows])
+            opt.step(params, grads_W + grads_b)
+            if step % every == every - 1 or step == n_steps:
+                totals[step] = count_subnormal(params + opt.m + opt.v)
+    final = {"weights": count_subnormal(params), "m": count_subnormal(opt.m),
+             "v": count_subnormal(opt.v)}
+    peak_step = max(totals, key=totals.get)
+    return {"entries": 3 * sum(p.size for p in params), "steps": n_steps, "final": final,
+            "mean": float(np.mean(list(totals.values()))), "peak": totals[peak_step],
+            "peak_step": peak_step}
