@@ -17,7 +17,8 @@ Adam, in m and v. That is |x| < 1.2e-38 in float32 and |x| < 2.2e-308 in float64
 where a gradient is zero and gets stuck in the subnormal range, where many x86 CPUs compute up to
 ~20x slower: the savant's epochs took 2.2x longer from epoch 2 on (issue 29). The flush changes
 the last bits of a trained network, never its accuracy beyond seed noise (results cache format 3).
-One flush is one pass over the arrays, ~1% of a step's element-wise work when spread over 100.
+One flush is one pass over the arrays: ~0.1 ms for the savant's 305,310 numbers (parameters, m
+and v), ~1 us per step spread over 100 steps, against a step of a few hundred us.
 
 Book: chapter 4 (SGD) and chapter 9 (Adam, the second article's Keras setup).
 """
