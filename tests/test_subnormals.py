@@ -147,3 +147,13 @@ def test_the_book_s_census_counts_what_the_flush_removes():
     assert flushed["final"] == {"weights": 0, "m": 0, "v": 0}
     assert flushed["mean"] < without["mean"]
     assert savant.adam_subnormals(X, y, n_steps=200) == flushed       # seeded: repeatable
+
+
+def test_the_census_digest_tells_networks_apart():
+    """The digest the chapter compares is equal for the same run and differs for another seed."""
+    from nnlego.articles import savant
+    rng = np.random.default_rng(0)
+    X, y = rng.random((64, 784), dtype=np.float32), rng.integers(0, 10, 64)
+    one = savant.adam_subnormals(X, y, n_steps=3, seed=0)
+    assert one["digest"] == savant.adam_subnormals(X, y, n_steps=3, seed=0)["digest"]
+    assert one["digest"] != savant.adam_subnormals(X, y, n_steps=3, seed=1)["digest"]

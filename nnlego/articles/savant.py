@@ -20,6 +20,7 @@ other and gives p-values that are far too small.) Book: chapters 9 and 10.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 
 import numpy as np
 
@@ -242,9 +243,10 @@ def adam_subnormals(X, y, *, n_steps, flush_every=FLUSH_EVERY, seed=0, every=10)
     Trains :data:`ORIGINAL`'s network and recipe (784-128-10, Adam lr 1e-3, batch 32) on
     ``X (n, 784)``, ``y (n,)`` in float32, shuffled anew every epoch by ``seed``, with
     ``Adam(flush_every=flush_every)`` (None: never flush). Returns ``{"entries", "steps",
-    "final": {"weights", "m", "v"}, "mean", "peak", "peak_step"}``: the counts after the last
-    step, and the mean and the largest of the totals at steps ``every`` - 1, 2 ``every`` - 1,
-    ... (just before a flush would run) and the last step. Book: chapter 9.
+    "final": {"weights", "m", "v"}, "mean", "peak", "peak_step", "digest"}``: the counts after
+    the last step, the mean and the largest of the totals at steps ``every`` - 1, 2 ``every`` - 1,
+    ... (just before a flush would run) and the last step, and a sha256 of the trained
+    parameters' bytes (equal digests: bit-identical networks). Book: chapter 9.
     """
     rng = np.random.default_rng(seed)
     net = Network(list(ORIGINAL.sizes), list(ORIGINAL.activations), ORIGINAL.cost,
@@ -265,4 +267,5 @@ def adam_subnormals(X, y, *, n_steps, flush_every=FLUSH_EVERY, seed=0, every=10)
     peak_step = max(totals, key=totals.get)
     return {"entries": 3 * sum(p.size for p in params), "steps": n_steps, "final": final,
             "mean": float(np.mean(list(totals.values()))), "peak": totals[peak_step],
-            "peak_step": peak_step}
+            "peak_step": peak_step,
+            "digest": hashlib.sha256(b"".join(p.tobytes() for p in params)).hexdigest()}
