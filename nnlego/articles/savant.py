@@ -25,6 +25,7 @@ import hashlib
 import numpy as np
 
 from .. import experiments
+from .._validation import check_positive_int
 from ..correlation import adjacent_correlation_map, grid_score, straddle_mask
 from ..costs import one_hot
 from ..experiments import Settings
@@ -248,6 +249,7 @@ def adam_subnormals(X, y, *, n_steps, flush_every=FLUSH_EVERY, seed=0, every=10)
     ... (just before a flush would run) and the last step, and a sha256 of the trained
     parameters' bytes (equal digests: bit-identical networks). Book: chapter 9.
     """
+    n_steps, every = check_positive_int("n_steps", n_steps), check_positive_int("every", every)
     rng = np.random.default_rng(seed)
     net = Network(list(ORIGINAL.sizes), list(ORIGINAL.activations), ORIGINAL.cost,
                   ORIGINAL.init, rng=rng)
@@ -257,7 +259,7 @@ def adam_subnormals(X, y, *, n_steps, flush_every=FLUSH_EVERY, seed=0, every=10)
     order = np.concatenate([rng.permutation(len(X)) for _ in range(-(-n_steps * bs // len(X)))])
     with single_thread():
         for step in range(1, n_steps + 1):
-            rows = order[(step - 1) * bs:step * bs]                 # epochs, as train() walks
+            rows = order[(step - 1) * bs:step * bs]         # shuffled epochs, back to back
             grads_W, grads_b = net.backprop(X[rows], Y[rows])
             opt.step(params, grads_W + grads_b)
             if step % every == every - 1 or step == n_steps:
