@@ -10,7 +10,9 @@ to measure what *any* NumPy implementation of the same maths costs per mini-batc
   array;
 - SGD's learning rate is folded into delta before the weight-gradient products, so the update is
   one pass ``p -= g``;
-- two layers hard-coded for the two setups: no loops over layers, no names looked up.
+- two layers hard-coded for the two setups: no loops over layers, no names looked up;
+- subnormals flushed to zero every ``FLUSH_EVERY`` steps, as nnlego's optimizers do (issue 29),
+  in one call on the flat vectors (a lean step that let them pile up would be slower, not leaner).
 
 It is not a design to copy (it is hard to read and to change); it is the benchmark's lower bound
 for NumPy. ``run_all.py`` checks that one lean step moves the weights exactly as nnlego's does.
@@ -23,10 +25,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from setups import SETUPS, epoch_order, make_data, make_network, timed_slices
+from setups import SETUPS, epoch_order, make_data, make_network, subnormal_counts, timed_slices
 
 from nnlego import single_thread
 from nnlego.costs import one_hot
+from nnlego.subnormals import FLUSH_EVERY, flush_subnormal
 
 HALF = np.float32(0.5)
 
@@ -53,18 +56,25 @@ class LeanStep:
         self.A2 = np.empty((n, n_out), np.float32)
         self.tmp2 = np.empty((n, n_out), np.float32)
         self.row = np.empty((n, 1), np.float32)
+        self.t = 0
         if setup.optimizer == "adam":
             self.m, self.v, self.u = (np.zeros_like(self.flat) for _ in range(3))
-            self.t = 0
 
     def params(self):
         return [self.W0, self.b0, self.W1, self.b1]
 
+    def state(self):
+        """The optimizer's state arrays (Adam's m and v), or None for SGD."""
+        return [self.m, self.v] if self.setup.optimizer == "adam" else None
+
     def step(self, Xb, Yb):
+        self.t += 1
         if self.setup.optimizer == "sgd":
             self._sigmoid_quadratic_sgd(Xb, Yb)
         else:
             self._relu_softmax_adam(Xb, Yb)
+        if self.t % FLUSH_EVERY == 0:
+            flush_subnormal([self.flat] + (self.state() or []))
 
     def _sigmoid_quadratic_sgd(self, X, Y):
         A1, A2, t1, t2 = self.A1, self.A2, self.tmp1, self.tmp2
@@ -115,7 +125,6 @@ class LeanStep:
         self._adam(self.setup.lr)
 
     def _adam(self, lr, beta1=0.9, beta2=0.999, eps=1e-7):
-        self.t += 1
         step_size = lr * math.sqrt(1 - beta2**self.t) / (1 - beta1**self.t)
         g, m, v, u = self.grad, self.m, self.v, self.u
         m *= beta1
@@ -132,8 +141,9 @@ class LeanStep:
         self.flat -= u
 
 
-def epoch_slices(setup, net, X, Y, order):
-    """One epoch of lean steps on the same shuffled order as nnlego, timed per slice."""
+def epoch_slices(setup, net, X, Y, order, end_state=None):
+    """One epoch of lean steps on the same shuffled order as nnlego, timed per slice.
+    ``end_state`` (a dict), if given, receives the subnormal counts at the end of the epoch."""
     lean, bs = LeanStep(setup, net), setup.batch_size
 
     def steps(first, stop):
@@ -141,7 +151,10 @@ def epoch_slices(setup, net, X, Y, order):
             rows = order[start:start + bs]
             lean.step(X[rows], Y[rows])
 
-    return timed_slices(setup.n_steps, steps)
+    slices = timed_slices(setup.n_steps, steps)
+    if end_state is not None:
+        end_state.update(subnormal_counts(lean.params(), lean.state()))
+    return slices
 
 
 def main():

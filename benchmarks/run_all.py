@@ -25,9 +25,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import os
-import platform
-import statistics
 import subprocess
 import sys
 import time
@@ -37,27 +34,29 @@ import lean_numpy
 import matmul_floor
 import nielsen_loop
 import numpy as np
-from setups import SETUPS, epoch_order, make_data, make_network, seconds, timed_slices
-from threadpoolctl import threadpool_info, threadpool_limits
+from report import LOOP_FRACTION, NNLEGO, print_environment, print_table, ratio_lines
+from setups import (
+    SETUPS,
+    epoch_order,
+    make_data,
+    make_network,
+    seconds,
+    subnormal_counts,
+    timed_slices,
+)
+from threadpoolctl import threadpool_limits
 
 from nnlego import train
 from nnlego.costs import one_hot
 from nnlego.optimizers import make_optimizer
 
 HERE = Path(__file__).resolve().parent
-# Today's goals (issue 11): ahead of PyTorch-CPU at both setups (the best of its thread counts,
-# measured in the same run), at least 8x Nielsen's per-example loop, at most 2x the floor.
-TARGETS = {  # (contender, setup) -> target on nnlego's speed-up, or on nnlego / floor
-    "torch": {"A": 1.0, "B": 1.0},
-    "loop": {"A": 8.0, "B": 8.0},
-    "floor": {"A": 2.0, "B": 2.0},
-}
-LOOP_FRACTION = 0.1           # the per-example loops are timed on 10% of an epoch, then scaled
 
 
 # -- nnlego ----------------------------------------------------------------------------------
-def nnlego_loop_slices(setup, net, X, Y, order):
-    """``train()``'s inner loop for one epoch, timed per slice: no evaluation, no checks."""
+def nnlego_loop_slices(setup, net, X, Y, order, end_state=None):
+    """``train()``'s inner loop for one epoch, timed per slice: no evaluation, no checks.
+    ``end_state`` (a dict), if given, receives the subnormal counts at the end of the epoch."""
     optimizer = make_optimizer(setup.optimizer, setup.lr)
     params = net.weights + net.biases
     bs = setup.batch_size
@@ -68,7 +67,11 @@ def nnlego_loop_slices(setup, net, X, Y, order):
             grads_W, grads_b = net.backprop(X[rows], Y[rows])
             optimizer.step(params, grads_W + grads_b)
 
-    return timed_slices(setup.n_steps, steps)
+    slices = timed_slices(setup.n_steps, steps)
+    if end_state is not None:
+        end_state.update(subnormal_counts(params, getattr(optimizer, "m", None) and
+                                          optimizer.m + optimizer.v))
+    return slices
 
 
 def nnlego_train(setup, net, X, y):
@@ -114,22 +117,26 @@ def step_breakdown(setup, X, Y, order, n_steps=200, repeats=20):
 
 
 # -- one round: every contender once ----------------------------------------------------------
-def time_round(setup, X, y, Y, order, times):
-    """Time each in-process contender once; append its seconds per slice to ``times[name]``."""
+def time_round(setup, X, y, Y, order, times, subnormals):
+    """Time each in-process contender once; append its seconds per slice to ``times[name]``;
+    ``subnormals[name]``: the nnlego loop's and the lean step's counts at the epoch's end."""
     def record(name, fn, threads=1):
         with threadpool_limits(threads, user_api="blas"):
             times.setdefault(name, []).append(fn())
 
     for threads in (1, 2):
-        record(f"nnlego loop, {threads} BLAS thread{'s' * (threads > 1)}",
-               lambda: nnlego_loop_slices(setup, make_network(setup), X, Y, order), threads)
+        name = f"nnlego loop, {threads} BLAS thread{'s' * (threads > 1)}"
+        end_state = subnormals.setdefault(name, {}) if name == NNLEGO else None
+        record(name, lambda end_state=end_state: nnlego_loop_slices(
+            setup, make_network(setup), X, Y, order, end_state), threads)
     record("nnlego train(), incl. evaluation (whole epoch)",
            lambda: [seconds(lambda: nnlego_train(setup, make_network(setup), X, y))])
     for threads in (1, 2):
         record(f"matrix-product floor, {threads} BLAS thread{'s' * (threads > 1)}",
                lambda: matmul_floor.floor_slices(setup), threads)
-    record("lean hand-fused NumPy step, 1 BLAS thread",
-           lambda: lean_numpy.epoch_slices(setup, make_network(setup), X, Y, order))
+    name = "lean hand-fused NumPy step, 1 BLAS thread"
+    record(name, lambda: lean_numpy.epoch_slices(setup, make_network(setup), X, Y, order,
+                                                 subnormals.setdefault(name, {})))
     for loop, label in (("nielsen", "Nielsen's network.py as written"),
                         ("tuned", "tuned float32")):
         record(f"per-example loop, {label} *",
@@ -145,15 +152,6 @@ def time_torch_round(times):
             label = f"PyTorch loop, {threads} thread{'s' * (threads != '1')}"
             times[key].setdefault(label, []).extend(runs)
 
-
-def best(runs):
-    """The epoch on a quiet machine: the sum over slices of each slice's fastest run."""
-    return sum(min(slice_) for slice_ in zip(*runs))
-
-
-def median(runs):
-    """The median over runs of the whole epoch."""
-    return statistics.median(sum(run) for run in runs)
 
 
 def _run(cmd):
@@ -196,76 +194,6 @@ def lean_step_difference(setup, X, y, n_steps=3):
     return max(float(np.abs(a - b).max() / np.abs(a).max()) for a, b in zip(mine, lean.params()))
 
 
-# -- report -----------------------------------------------------------------------------------
-def print_environment():
-    blas = [f"{i['internal_api']} {i.get('version')} ({i.get('architecture')})"
-            for i in threadpool_info() if i["user_api"] == "blas"]
-    try:
-        import torch
-        torch_version = torch.__version__
-    except ImportError:
-        torch_version = "not installed"
-    print(f"python {platform.python_version()}, numpy {np.__version__}, BLAS {', '.join(blas)}, "
-          f"torch {torch_version}, {os.cpu_count()} CPUs, load average "
-          f"{os.getloadavg()[0]:.2f} (a shared machine: timings are noisy)")
-
-
-def print_table(setup, times, breakdown, checks):
-    print(f"\nSetup {setup.key}, {setup.title} ({setup.n_steps:,} steps per epoch)")
-    print(f"  {'seconds per epoch':58s} {'best':>7s} {'median':>7s} {'us/step':>8s}")
-    for name, runs in times.items():
-        print(f"  {name:58s} {best(runs):7.3f} {median(runs):7.3f} "
-              f"{best(runs) / setup.n_steps * 1e6:8.1f}")
-    print(f"  * timed on the first {LOOP_FRACTION:.0%} of the epoch's mini-batches and scaled "
-          f"by {1 / LOOP_FRACTION:.0f}")
-    print(f"  best = sum over 10 slices of each slice's fastest of "
-          f"{len(times['nnlego loop, 1 BLAS thread'])} rounds; median = median epoch")
-    print("  nnlego's step, each part timed alone (us): "
-          + " | ".join(f"{name} {us:.1f}" for name, us in breakdown.items()))
-    floor = best(times["matrix-product floor, 1 BLAS thread"]) / setup.n_steps * 1e6
-    gather_and_step = sum(us for name, us in breakdown.items() if name != "backprop")
-    print(f"  the floor ({floor:.1f} us/step) plus the gather and the optimizer step alone: "
-          f"{(floor + gather_and_step) / floor:.2f}x the floor, before any activation")
-    print("  same maths: max relative gradient difference from nnlego on one batch: "
-          + ", ".join(f"{name} {err:.0e}" for name, err in checks.items()))
-
-
-def ratio_lines(setup, times):
-    """The target checks: ``(line, passed)`` for each; ``passed`` is None for a remark."""
-    def speedup(name, mine="nnlego loop, 1 BLAS thread"):
-        return best(times[name]) / best(times[mine]), median(times[name]) / median(times[mine])
-
-    lines = []
-    torch_names = [name for name in times if name.startswith("PyTorch")]
-    if torch_names:
-        fastest = min(torch_names, key=lambda name: best(times[name]))
-        ratio, typical = speedup(fastest)
-        target = TARGETS["torch"][setup.key]
-        lines.append((f"nnlego vs torch (best of 1/2 threads: {fastest[len('PyTorch loop, '):]}), "
-                      f"batch {setup.batch_size}: {ratio:.1f}x faster (median {typical:.1f}x) "
-                      f"(target: ahead, > {target:g}x)", ratio > target))
-    for name in (name for name in times if name.startswith("per-example")):
-        ratio, typical = speedup(name)
-        target = TARGETS["loop"][setup.key]
-        lines.append((f"nnlego vs {name[:-2]}, batch {setup.batch_size}: {ratio:.1f}x faster "
-                      f"(median {typical:.1f}x) (target >= {target:g}x)", ratio >= target))
-    ratio, typical = (1 / r for r in speedup("matrix-product floor, 1 BLAS thread"))
-    target = TARGETS["floor"][setup.key]
-    lines.append((f"nnlego vs matrix-product floor, batch {setup.batch_size}: {ratio:.2f}x the "
-                  f"floor's time (median {typical:.2f}x) (target <= {target:g}x)",
-                  ratio <= target))
-    lean, lean_typical = (1 / r for r in speedup("matrix-product floor, 1 BLAS thread",
-                                                 "lean hand-fused NumPy step, 1 BLAS thread"))
-    lines.append((f"the leanest NumPy step we could write, batch {setup.batch_size}: "
-                  f"{lean:.2f}x the floor's time (median {lean_typical:.2f}x); nnlego takes "
-                  f"{ratio / lean:.2f}x the lean step's time", None))
-    two, _ = speedup("nnlego loop, 2 BLAS threads")
-    verdict = ("2 threads are faster" if two < 0.95 else "1 thread is faster" if two > 1.05
-               else "the same within noise")
-    lines.append((f"nnlego with 2 BLAS threads takes {two:.2f}x the time of 1 thread: {verdict}",
-                  None))
-    return lines
-
 
 def run_bench_tiles():
     script = HERE / "bench_tiles.py"
@@ -296,6 +224,7 @@ def main(argv=None):
             print(f"PyTorch skipped: {error}")
             use_torch = False
     data, times, extra = {}, {key: {} for key in SETUPS}, {}
+    subnormals = {key: {} for key in SETUPS}
     for key, setup in SETUPS.items():
         X, y = make_data(setup)
         data[key] = (X, y, one_hot(y, setup.sizes[-1], dtype=np.float32), epoch_order(setup))
@@ -306,13 +235,14 @@ def main(argv=None):
         print(f"round {round_ + 1}/{args.rounds} ...", file=sys.stderr, flush=True)
         for key, setup in SETUPS.items():
             X, y, Y, order = data[key]
-            time_round(setup, X, y, Y, order, times[key])
+            time_round(setup, X, y, Y, order, times[key], subnormals[key])
         if use_torch:
             time_torch_round(times)
     verdicts = []
     for key, setup in SETUPS.items():
         X, y, Y, order = data[key]
-        print_table(setup, times[key], step_breakdown(setup, X, Y, order), extra[key])
+        print_table(setup, times[key], step_breakdown(setup, X, Y, order), extra[key],
+                    subnormals[key])
     print()
     for key, setup in SETUPS.items():
         for line, passed in ratio_lines(setup, times[key]):

@@ -20,6 +20,7 @@ import numpy as np
 from nnlego import Network
 from nnlego.articles import savant, wth
 from nnlego.experiments import Settings
+from nnlego.subnormals import count_subnormal
 
 
 @dataclass(frozen=True)
@@ -86,3 +87,12 @@ def timed_slices(n_steps, steps, n_slices=10):
     """
     bounds = np.linspace(0, n_steps, n_slices + 1).round().astype(int)
     return [seconds(lambda a=a, b=b: steps(a, b)) for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+def subnormal_counts(params, state=None):
+    """``{"weights": (n_subnormal, n), "optimizer state": (n_subnormal, n)}`` of the arrays
+    ``params`` and ``state`` (Adam's m and v; None: an optimizer without state, e.g. SGD)."""
+    counts = {"weights": (count_subnormal(params), sum(p.size for p in params))}
+    if state:
+        counts["optimizer state"] = (count_subnormal(state), sum(a.size for a in state))
+    return counts

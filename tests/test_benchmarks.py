@@ -61,3 +61,43 @@ def test_the_per_example_loop_is_a_loop_over_examples():
     X, y = setups.make_data(setup)
     loop.mean_gradients(X[:10], np.eye(10)[y[:10]])
     assert calls == [(784, 1)] * 10
+
+
+@pytest.mark.parametrize("key", sorted(SMALL))
+def test_the_lean_step_flushes_subnormals_as_nnlego_does(key, monkeypatch):
+    """Issue 29: the lean step flushes its parameters (and Adam's m, v) every FLUSH_EVERY steps
+    like nnlego's optimizers, so neither pays for subnormals the other escapes."""
+    setup = SMALL[key]
+    X, y = setups.make_data(setup)
+    Y = np.eye(10, dtype=np.float32)[y]
+    lean = lean_numpy.LeanStep(setup, setups.make_network(setup))
+    calls = []
+    monkeypatch.setattr(lean_numpy, "flush_subnormal",
+                        lambda arrays: calls.append((lean.t, [a.size for a in arrays])))
+    for _ in range(2 * lean_numpy.FLUSH_EVERY + 1):
+        lean.step(X[:setup.batch_size], Y[:setup.batch_size])
+    n_arrays = 3 if setup.optimizer == "adam" else 1
+    assert calls == [(t, [lean.flat.size] * n_arrays)
+                     for t in (lean_numpy.FLUSH_EVERY, 2 * lean_numpy.FLUSH_EVERY)]
+
+
+def test_the_report_shows_subnormal_counts_and_the_first_and_last_slice(capsys):
+    """One round of every in-process contender on a small setup B, then the report."""
+    import report
+    import run_all
+    setup = SMALL["B"]
+    X, y = setups.make_data(setup)
+    Y, order = np.eye(10, dtype=np.float32)[y], setups.epoch_order(setup)
+    times, subnormals = {}, {}
+    run_all.time_round(setup, X, y, Y, order, times, subnormals)
+    assert set(subnormals) == {report.NNLEGO, report.LEAN}
+    report.print_table(setup, times, {"adam step": 1.0}, {"lean": 0.0}, subnormals)
+    lines = [line for line, _ in report.ratio_lines(setup, times)]
+    out = capsys.readouterr().out
+    assert "us/step in the first -> last tenth of the epoch" in out
+    assert "nnlego loop, 1 BLAS thread: " in out and " -> " in out
+    assert (f"subnormal floats at the end of the epoch, {report.NNLEGO}: weights 0 of 101,770, "
+            "optimizer state 0 of 203,540") in out
+    assert any("nnlego vs the lean NumPy step" in line and "(target <= 1.1x)" in line
+               for line in lines)
+    assert any("(target <= 4x)" in line for line in lines)

@@ -191,3 +191,14 @@ def test_an_unwritable_location_names_the_fix(tmp_path):
     blocker.write_text("x")
     with pytest.raises(PermissionError, match="NNLEGO_RESULTS"):
         ResultsCache(blocker / "sub").save("k", a_net(), RECORD)
+
+
+def test_results_from_before_the_subnormal_flush_are_stale(tmp_path):
+    """Issue 29 changed what a seed trains (the optimizers flush subnormals), so format 3: an
+    entry written by format 2 is missing, so it is retrained."""
+    assert results_cache.FORMAT_VERSION == 3
+    cache = ResultsCache(tmp_path)
+    cache.save("k", a_net(), RECORD)
+    record = json.loads((tmp_path / "k.json").read_text())
+    (tmp_path / "k.json").write_text(json.dumps({**record, "format": 2}))
+    assert cache.load("k") is None

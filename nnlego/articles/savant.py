@@ -20,12 +20,19 @@ other and gives p-values that are far too small.) Book: chapters 9 and 10.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 
 import numpy as np
 
 from .. import experiments
+from .._validation import check_positive_int
 from ..correlation import adjacent_correlation_map, grid_score, straddle_mask
+from ..costs import one_hot
 from ..experiments import Settings
+from ..network import Network
+from ..optimizers import Adam
+from ..runtime import single_thread
+from ..subnormals import FLUSH_EVERY, count_subnormal
 from ._compare import accuracies, row, spread
 
 # -- what the article reports (test accuracy in %) -----------------------------------------------
@@ -228,3 +235,39 @@ def figures(runs) -> dict:
             figs[f"savant_correlation_grid{g}.png"] = plots.plot_correlation_maps(
                 {f"shuffled once, grid {g}": adjacent_correlation_map(net.weights[0])}, g)
     return figs
+
+
+# -- why Adam can slow down in epoch 2 (issue 29) ------------------------------------------------
+def adam_subnormals(X, y, *, n_steps, flush_every=FLUSH_EVERY, seed=0, every=10) -> dict:
+    """Subnormal numbers in the savant's Adam state and weights during ``n_steps`` steps.
+
+    Trains :data:`ORIGINAL`'s network and recipe (784-128-10, Adam lr 1e-3, batch 32) on
+    ``X (n, 784)``, ``y (n,)`` in float32, shuffled anew every epoch by ``seed``, with
+    ``Adam(flush_every=flush_every)`` (None: never flush). Returns ``{"entries", "steps",
+    "final": {"weights", "m", "v"}, "mean", "peak", "peak_step", "digest"}``: the counts after
+    the last step, the mean and the largest of the totals at steps ``every`` - 1, 2 ``every`` - 1,
+    ... (just before a flush would run) and the last step, and a sha256 of the trained
+    parameters' bytes (equal digests: bit-identical networks). Book: chapter 9.
+    """
+    n_steps, every = check_positive_int("n_steps", n_steps), check_positive_int("every", every)
+    rng = np.random.default_rng(seed)
+    net = Network(list(ORIGINAL.sizes), list(ORIGINAL.activations), ORIGINAL.cost,
+                  ORIGINAL.init, rng=rng)
+    X, Y = np.asarray(X, np.float32), one_hot(y, ORIGINAL.sizes[-1], dtype=np.float32)
+    opt, params = Adam(ORIGINAL.lr, flush_every=flush_every), net.weights + net.biases
+    totals, bs = {}, ORIGINAL.batch_size
+    order = np.concatenate([rng.permutation(len(X)) for _ in range(-(-n_steps * bs // len(X)))])
+    with single_thread():
+        for step in range(1, n_steps + 1):
+            rows = order[(step - 1) * bs:step * bs]         # shuffled epochs, back to back
+            grads_W, grads_b = net.backprop(X[rows], Y[rows])
+            opt.step(params, grads_W + grads_b)
+            if step % every == every - 1 or step == n_steps:
+                totals[step] = count_subnormal(params + opt.m + opt.v)
+    final = {"weights": count_subnormal(params), "m": count_subnormal(opt.m),
+             "v": count_subnormal(opt.v)}
+    peak_step = max(totals, key=totals.get)
+    return {"entries": 3 * sum(p.size for p in params), "steps": n_steps, "final": final,
+            "mean": float(np.mean(list(totals.values()))), "peak": totals[peak_step],
+            "peak_step": peak_step,
+            "digest": hashlib.sha256(b"".join(p.tobytes() for p in params)).hexdigest()}
