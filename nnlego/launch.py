@@ -119,3 +119,13 @@ def load_snapshots(settings, seed: int = 0, cache=None):
         n_epochs = experiments.get_settings(settings).n_epochs
         progress = epoch_bar(n_epochs, "recording the weight snapshots (not in the cache)")
     return snapshots.load_snapshots(settings, seed, cache=cache, progress=progress)
+
+
+def run(settings, *, seed: int, cache=None):
+    """:func:`nnlego.experiments.run` with a progress bar when it must train (not cached)."""
+    progress = None
+    if experiments.cached_result(settings, seed, cache) is None:
+        settings = experiments.get_settings(settings)
+        progress = epoch_bar(settings.n_epochs, f"training {settings.name} seed {seed} "
+                             "(not in the results cache)")
+    return experiments.run(settings, seed=seed, cache=cache, progress=progress)
