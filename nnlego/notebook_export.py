@@ -77,8 +77,8 @@ def readable(nb: dict, links: Links, glued: dict | None = None,
     """A copy of notebook ``nb`` whose Markdown cells are plain Markdown (module docstring).
 
     ``glued``: ``{name: text/plain}``; a name it lacks (a notebook made without running the
-    chapter) becomes `` `name` (run the cells above) ``. ``include(path, options)``: the code a
-    ``{literalinclude}`` shows, or None for a link to the file.
+    chapter, Binder's) becomes a link to the published page, which shows the number.
+    ``include(path, options)``: the code a ``{literalinclude}`` shows, or None for a link.
     """
     nb = copy.deepcopy(nb)
     for cell in nb["cells"]:
@@ -159,8 +159,9 @@ def _role(name, content, links, glued):
     text, target = _split(content)
     if name in ("glue", "glue:", "glue:text", "glue:any", "glue:md"):
         key, _, fmt = content.partition(":")
-        if glued is None or key not in glued:
-            return f"`{key}` (run the cells above)"
+        if glued is None or key not in glued:   # a notebook made without running the chapter
+            page = links.docs.get(links.docname, (links.glossary, ""))[0]
+            return f"[`{key}` (on the book's page)]({page})"
         return format_glued(glued[key], fmt)
     if name == "term":
         slug = re.sub(r"[^\w]+", "-", target).strip("-")
