@@ -100,11 +100,15 @@ def build_pack(tmp: Path) -> Path:
     return tmp / "pack"
 
 
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):   # no line per request on stderr
+        pass
+
+
 @contextlib.contextmanager
 def serve(folder: Path):
     """A loopback HTTP server of ``folder`` while the block runs; yields its base URL."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    handler.log_message = lambda *args: None
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
@@ -151,8 +155,13 @@ def measure(chapters, *, ref=None, pack=None, use_pack=True, data=None, tmp=None
     with serve(folder) if folder else contextlib.nullcontext() as url:
         for chapter in chapters:
             notebook = published_notebook(src, chapter, notebooks)
-            times[chapter] = run_chapter(python, notebook, tmp, data=data, pack_url=url,
-                                         pack_sha256=sha)
+            try:
+                times[chapter] = run_chapter(python, notebook, tmp, data=data, pack_url=url,
+                                             pack_sha256=sha)
+            except subprocess.CalledProcessError as error:
+                print(f"  {notebook.stem} FAILED:\n{error.stderr[-3000:]}", flush=True)
+                times[chapter] = float("nan")
+                continue
             print(f"  {notebook.stem}: {times[chapter]:.1f} s", flush=True)
     return times
 

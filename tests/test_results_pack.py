@@ -120,13 +120,16 @@ def test_fetch_without_a_pin_says_what_to_do(tmp_path, monkeypatch):
         fetch(cache=tmp_path, source=tmp_path)
 
 
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):   # no line per request on stderr
+        pass
+
+
 @pytest.fixture()
 def server(pack):
     """A loopback HTTP server of the pack's folder: its base URL."""
     made, _, _ = pack
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler,
-                                directory=str(made.path.parent))
-    handler.log_message = lambda *args: None
+    handler = functools.partial(QuietHandler, directory=str(made.path.parent))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
