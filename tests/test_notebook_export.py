@@ -106,3 +106,31 @@ def test_the_links_come_from_the_sources():
     assert url.endswith("book/05_lego_bricks.html#ch-bricks") and title == "5. Lego bricks"
     assert links.terms["derangement"].endswith("book/glossary.html#term-derangement")
     assert links.docs["book/10_wiring"][0].endswith("book/10_wiring.html")
+
+
+def test_every_chapter_notebook_uses_only_names_it_defines(tmp_path):
+    """Top to bottom, a chapter's code uses no name it has not defined or imported (ruff F821 on
+    the notebook): the error a learner would meet first in Colab, found without running it."""
+    import subprocess
+    import sys
+
+    for path in CHAPTERS:
+        jupytext.write(jupytext.read(path), tmp_path / f"{path.stem}.ipynb")
+    ruff = Path(sys.executable).parent / "ruff"
+    done = subprocess.run([str(ruff), "check", "--no-cache", "--select", "F821",
+                           "--output-format", "concise", str(tmp_path)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, f"undefined names in the chapters:\n{done.stdout}"
+
+
+def test_the_name_check_can_fail(tmp_path):
+    """The check above catches a chapter cell that calls a function it never imported."""
+    import subprocess
+    import sys
+
+    nb = jupytext.reads("```{code-cell} ipython3\nresult = run(1)\n```\n", fmt="md:myst")
+    jupytext.write(nb, tmp_path / "bad.ipynb")
+    ruff = Path(sys.executable).parent / "ruff"
+    done = subprocess.run([str(ruff), "check", "--no-cache", "--select", "F821",
+                           str(tmp_path / "bad.ipynb")], capture_output=True, text=True)
+    assert done.returncode == 1 and "run" in done.stdout
