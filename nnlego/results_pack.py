@@ -158,7 +158,8 @@ def import_pack(path, *, cache=None, sha256=None) -> dict:
         _atomic_write_bytes(target, members[name])
         counts["snapshots"] += name.endswith(".snapshots.npz")
         counts["imported"] += name.endswith(".json")
-    _record_import(store, digest, path.name, counts)
+    keys = sorted(name.removesuffix(".json") for name in members if name.endswith(".json"))
+    _record_import(store, digest, path.name, counts, keys)
     return {**counts, "sha256": digest}
 
 
@@ -166,9 +167,10 @@ def fetch(*, cache=None, source=None, sha256=None, progressbar=False,
           timeout: float = 30.0) -> dict:
     """Download the pack (pooch: verified by its sha256, kept in ``<cache>/downloads``), import it.
 
-    Does nothing if that pack was imported into this cache already. ``source``: a URL or local
-    folder (see the module docstring). Raises :class:`PackError` when no sha256 is known and
-    :class:`~nnlego.data_sources.FetchError` when the download fails. Returns
+    Does nothing if that pack was imported into this cache and all its entries are still
+    there. ``source``: a URL or local folder (see the module docstring). Raises
+    :class:`PackError` when no sha256 is known and :class:`~nnlego.data_sources.FetchError`
+    when the download fails. Returns
     :func:`import_pack`'s counts plus ``"source"`` (and ``"already imported": True`` if nothing
     was done).
     """
@@ -181,7 +183,7 @@ def fetch(*, cache=None, source=None, sha256=None, progressbar=False,
                         f"release with a results pack); pass sha256= (`--sha256`) or set "
                         f"${SHA_ENV} to the hash `nnlego results pack` printed, or import a pack "
                         "you have: `nnlego results import PATH`")
-    if expected in imported(store):
+    if _still_there(store, expected):
         return {"already imported": True, "source": where, "sha256": expected}
     if "://" not in where:                           # a local file or folder: no download
         return {**import_pack(where, cache=store, sha256=expected), "source": where}
@@ -201,7 +203,8 @@ def fetch(*, cache=None, source=None, sha256=None, progressbar=False,
 
 
 def imported(cache=None) -> dict:
-    """``{sha256: {"name", "when", "imported", ...}}`` of the packs imported into the cache."""
+    """``{sha256: {"name", "when", "imported", ..., "keys"}}`` of the packs imported into the
+    cache (``keys``: the entries each brought)."""
     store = cache if isinstance(cache, ResultsCache) else ResultsCache(cache)
     try:
         found = json.loads((store.root / IMPORTED).read_text())
@@ -249,10 +252,16 @@ def _checked_members(path: Path) -> dict:
     return members
 
 
-def _record_import(store: ResultsCache, digest: str, name: str, counts: dict):
+def _still_there(store: ResultsCache, digest: str) -> bool:
+    """Was pack ``digest`` imported into ``store``, and is every entry of it still there?"""
+    keys = imported(store).get(digest, {}).get("keys")
+    return bool(keys) and all(store.load(key) is not None for key in keys)
+
+
+def _record_import(store: ResultsCache, digest: str, name: str, counts: dict, keys: list):
     done = imported(store)
     when = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    done[digest] = {"name": name, "when": when, "nnlego": __version__, **counts}
+    done[digest] = {"name": name, "when": when, "nnlego": __version__, **counts, "keys": keys}
     _atomic_write_text(store.root / IMPORTED, json.dumps(done, indent=1, sort_keys=True))
 
 

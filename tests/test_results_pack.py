@@ -111,6 +111,8 @@ def test_fetch_from_a_local_folder_checks_the_pinned_hash(pack, tmp_path, monkey
     assert fetch(cache=cache, source=made.path.parent)["imported"] == 3
     assert fetch(cache=cache, source=made.path.parent)["already imported"]
     assert cache.load(keys[2]) is not None
+    cache.clear()                                   # entries gone: the next fetch imports again
+    assert fetch(cache=cache, source=made.path.parent)["imported"] == 3
 
 
 def test_fetch_without_a_pin_says_what_to_do(tmp_path, monkeypatch):
