@@ -32,6 +32,7 @@ import contextlib
 import functools
 import http.server
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -65,15 +66,29 @@ def sources(ref: str | None, into: Path) -> Path:
 
 
 def fresh_venv(src: Path, tmp: Path) -> Path:
-    """A new venv in ``tmp/venv`` with nnlego's wheel (built from ``src``) and a kernel;
-    returns its python."""
-    wheels = tmp / "wheels"
-    _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", wheels, src])
+    """A new venv in ``tmp/venv`` with nnlego's wheel (built from a copy of ``src``, so the
+    build leaves nothing in the sources) and a kernel; returns its python."""
+    wheels, copy = tmp / "wheels", tmp / "wheel-src"
+    _copy_sources(src, copy)
+    _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", wheels, copy])
     _run([sys.executable, "-m", "venv", tmp / "venv"])
     python = tmp / "venv" / "bin" / "python"
     wheel = next(wheels.glob("nnlego-*.whl"))
     _run([python, "-m", "pip", "install", "--quiet", wheel, *KERNEL_TOOLS])
     return python
+
+
+def _copy_sources(src: Path, into: Path):
+    """The files of ``src`` that git tracks or would (a git checkout), else all of them."""
+    if not (src / ".git").exists():
+        shutil.copytree(src, into)
+        return
+    listed = subprocess.run(["git", "-C", str(src), "ls-files", "-co", "--exclude-standard",
+                             "-z"], check=True, capture_output=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        if (src / name).is_file():
+            (into / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src / name, into / name)
 
 
 def published_notebook(src: Path, chapter: str, out: Path) -> Path:
@@ -83,7 +98,7 @@ def published_notebook(src: Path, chapter: str, out: Path) -> Path:
 
     path = next((src / "book").glob(f"{chapter}_*.md"))
     nb = jupytext.read(path)
-    if (src / "nnlego" / "notebook_export.py").is_file() and src == ROOT:
+    if (src / "nnlego" / "notebook_export.py").is_file():
         from nnlego.notebook_export import links_from_sources, python_source, readable
         from nnlego.publishing import publication
 
