@@ -18,7 +18,7 @@ import sys
 
 from . import __version__
 
-COMMANDS = ("data", "reproduce", "grade", "check")
+COMMANDS = ("data", "results", "reproduce", "grade", "check")
 _FIXES = {  # what to do about the OS errors a user meets
     errno.EEXIST: "a file is where a folder is needed; move it or choose another folder",
     errno.ENOTDIR: "a file is where a folder is needed; move it or choose another folder",

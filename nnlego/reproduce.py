@@ -82,6 +82,19 @@ def record_snapshots(planned, quick=False, cache=None):
             load_snapshots(experiments.quick(settings) if quick else settings, 0, cache=cache)
 
 
+def book_entries(seeds=3, cache=None) -> dict:
+    """``{key: label}``: the results-cache entries of every run :func:`reproduce` makes for both
+    articles (``seeds`` each), the ones the book reads; what ``nnlego results pack`` packs."""
+    store = experiments._as_cache(cache)
+    entries = {}
+    for name, plan in plans("all").items():
+        for key, settings in plan.items():
+            fingerprint = experiments._fingerprint(settings)
+            for seed in range(check_positive_int("seeds", seeds)):
+                entries[store.key(settings, seed, fingerprint)] = f"{name}: {key}, seed {seed}"
+    return entries
+
+
 def load_results(out="results") -> dict:
     """The dict that :func:`reproduce` stored in ``out/results.json``."""
     path = Path(out) / "results.json"

@@ -76,9 +76,10 @@ def steps_per_epoch(settings, seed: int = 0) -> int:
     return -(-n // experiments.get_settings(settings).batch_size)
 
 
-def record(settings, seed: int = 0, n_early: int = N_EARLY):
+def record(settings, seed: int = 0, n_early: int = N_EARLY, *, progress=None):
     """``(Snapshots, Result)``: train ``settings`` with ``seed`` as :func:`experiments.run` does,
-    snapshotting ``W1`` (full precision) at :func:`snapshot_steps`. Trains; never reads a cache."""
+    snapshotting ``W1`` (full precision) at :func:`snapshot_steps`. Trains; never reads a cache.
+    ``progress(epoch, history)``: :func:`nnlego.train`'s callback."""
     settings, seed = experiments.get_settings(settings), check_seed(seed)
     per_epoch = steps_per_epoch(settings, seed)
     steps = snapshot_steps(settings.n_epochs, per_epoch, n_early)
@@ -88,7 +89,7 @@ def record(settings, seed: int = 0, n_early: int = N_EARLY):
         if step in wanted:
             taken.append(net.weights[0].copy())
 
-    result = experiments._train(settings, seed, None, on_step=on_step)
+    result = experiments._train(settings, seed, progress, on_step=on_step)
     if len(taken) != len(steps):
         raise RuntimeError(f"recorded {len(taken)} snapshots of {settings.name!r} but planned "
                            f"{len(steps)}: the run took other steps than ceil(n / batch_size)")
@@ -103,22 +104,23 @@ def snapshot_path(settings, seed: int = 0, cache=None) -> Path | None:
     return store.root / f"{_key(store, settings, seed)}.snapshots.npz"
 
 
-def load_snapshots(settings, seed: int = 0, cache=None) -> Snapshots:
+def load_snapshots(settings, seed: int = 0, cache=None, *, progress=None) -> Snapshots:
     """The stored :class:`Snapshots` (``W1`` float16), recorded and stored first if missing.
 
     ``cache`` as in :func:`experiments.run` (False: record, store nothing). Recording checks
-    that the last snapshot equals the cached network's ``W1`` when that entry exists.
+    that the last snapshot equals the cached network's ``W1`` when that entry exists;
+    ``progress(epoch, history)`` is :func:`nnlego.train`'s callback while it records.
     """
     settings, seed = experiments.get_settings(settings), check_seed(seed)
     store = experiments._as_cache(cache)
     if not store:
-        return _stored_form(record(settings, seed)[0])
+        return _stored_form(record(settings, seed, progress=progress)[0])
     key = _key(store, settings, seed)
     path = store.root / f"{key}.snapshots.npz"
     with store.lock(key):
         found = _read(path, key, settings)
         if found is None:
-            found = _stored_form(_checked_record(settings, seed, store))
+            found = _stored_form(_checked_record(settings, seed, store, progress))
             _write(path, key, found)
     return found
 
@@ -128,8 +130,8 @@ def _key(store, settings, seed):
     return store.key(settings, check_seed(seed), experiments._fingerprint(settings))
 
 
-def _checked_record(settings, seed, store):
-    snaps, _ = record(settings, seed)
+def _checked_record(settings, seed, store, progress=None):
+    snaps, _ = record(settings, seed, progress=progress)
     cached = experiments.cached_result(settings, seed, store)
     if cached is not None and not np.array_equal(snaps.W1[-1], cached.net.weights[0]):
         raise RuntimeError(f"re-running {settings.name!r} seed {seed} did not reproduce the "

@@ -15,12 +15,18 @@ What the theme does not do for us, each from the one setting in ``_config.yml`` 
   ``height`` and gets a ``min-width`` below which 10 pt text would render under 8 CSS px
   (``natural_width / dpi * 72 * 0.8``; ``book/_static/nnlego.css`` lets a wider figure scroll
   sideways in its cell instead of shrinking).
+- **Notebooks that read like the page.** The theme copies each chapter's executed notebook to
+  ``_sources/<docname>.ipynb``, the file Colab opens. After the build each one gets its glued
+  numbers in the prose and plain Markdown for what Jupyter cannot render
+  (:func:`nnlego.notebook_export.readable`, links resolved with Sphinx's own labels and
+  glossary); anything still raw is a warning.
 - **MathJax from the build**: the configured local copy (``make mathjax``) must exist, or the
   build warns (an error under ``-W``) instead of shipping pages with raw TeX.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import struct
@@ -29,7 +35,8 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.util import logging
 
-from nnlego.publishing import launch_urls, publication
+from nnlego.notebook_export import Links, glue_values, leftovers, python_source, readable
+from nnlego.publishing import book_page_url, launch_urls, publication
 
 LOGGER = logging.getLogger(__name__)
 MIN_PX_PER_PT = 0.8          # 10 pt figure text at >= 8 CSS px
@@ -143,6 +150,46 @@ def fix_figure_sizes(app, exception):
             page.write_text(fixed, encoding="utf-8")
 
 
+def page_links(app, docname, pub) -> Links:
+    """The published URLs of every glossary term, label and page, from Sphinx's std domain."""
+    env, std = app.env, app.env.get_domain("std")
+
+    def url(doc, anchor=""):
+        return book_page_url(doc, pub) + (f"#{anchor}" if anchor else "")
+
+    terms = {name: url(doc, anchor) for (kind, name), (doc, anchor) in std.objects.items()
+             if kind == "term"}
+    labels = {label: (url(doc, anchor), title)
+              for label, (doc, anchor, title) in std.labels.items()}
+    docs = {doc: (url(doc), env.titles[doc].astext()) for doc in env.found_docs
+            if doc in env.titles}
+    glossary = next((url(doc) for doc in env.found_docs if doc.endswith("glossary")), pub.book)
+    return Links(terms, labels, docs, glossary, f"{pub.repository}/blob/{pub.branch}/",
+                 docname)
+
+
+def readable_notebooks(app, exception):
+    """Rewrite every ``_sources/<docname>.ipynb`` of the build with readable(); idempotent."""
+    if exception is not None or app.builder.format != "html":
+        return
+    import nbformat
+
+    pub, out = _publication(app), Path(app.outdir)
+    executed = out.parent / "jupyter_execute"
+    for docname in sorted(app.env.found_docs):
+        path = out / "_sources" / f"{docname}.ipynb"
+        if not path.is_file():
+            continue
+        glue_file = executed / f"{docname}.glue.json"
+        glued = glue_values(json.loads(glue_file.read_text())) if glue_file.is_file() else {}
+        nb = readable(nbformat.read(path, as_version=4), page_links(app, docname, pub), glued,
+                      python_source)
+        nbformat.write(nbformat.from_dict(nb), path)
+        for cell, raw in leftovers(nb):
+            LOGGER.warning("%s (cell %d) still shows raw MyST %r: teach "
+                           "nnlego.notebook_export.readable to convert it", path, cell, raw)
+
+
 def check_mathjax(app):
     """Warn when the configured local MathJax is missing (run `make mathjax`)."""
     path = app.config.mathjax_path
@@ -160,4 +207,5 @@ def setup(app):
     app.connect("html-page-context", rewrite_launch_buttons, priority=502)
     app.connect("html-page-context", add_pdf_button, priority=502)
     app.connect("build-finished", fix_figure_sizes)
+    app.connect("build-finished", readable_notebooks)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -2,7 +2,8 @@
 
 - a chapter's Colab link names ``_sources/book/NN.ipynb`` on the pages branch: the executed
   notebook that the build writes into _build/html (published there by ``make publish``);
-- a chapter's Binder link names ``book/NN.ipynb``, which binder/postBuild makes with jupytext:
+- a chapter's Binder link names ``book/NN.ipynb``, which binder/postBuild makes
+  (``python -m nnlego.notebook_export``: jupytext, then plain Markdown):
   the check runs the same conversion and validates the notebook;
 - an exercise's links name its ``exercises/NN/name.ipynb``, tracked by git;
 - and every Colab/Binder URL found in the built pages is one of those.
@@ -41,12 +42,13 @@ def _tracked(pattern):
 
 
 def _binder_pairs():
-    """The notebooks binder/postBuild makes: book/NN.ipynb for each .md its jupytext line names."""
+    """The notebooks binder/postBuild makes: book/NN.ipynb for each .md its
+    ``python -m nnlego.notebook_export ROOT ...`` line names."""
     script = (ROOT / "binder" / "postBuild").read_text(encoding="utf-8")
-    patterns = re.findall(r"^\s*jupytext --to ipynb (.+)$", script, flags=re.M)
-    assert patterns, "binder/postBuild has no `jupytext --to ipynb ...` line"
-    sources = {Path(p).relative_to(ROOT).as_posix() for pattern in patterns
-               for p in glob.glob(str(ROOT / pattern.strip()))}
+    lines = re.findall(r"^\s*python -m nnlego\.notebook_export \S+ (.+)$", script, flags=re.M)
+    assert lines, "binder/postBuild has no `python -m nnlego.notebook_export . ...` line"
+    sources = {Path(p).relative_to(ROOT).as_posix() for line in lines
+               for pattern in line.split() for p in glob.glob(str(ROOT / pattern))}
     return {s.removesuffix(".md") + ".ipynb": s for s in sources}
 
 

@@ -16,6 +16,7 @@ from nnlego.publishing import (
     binder_url,
     book_page_url,
     colab_url,
+    install_fallback_line,
     install_line,
     launch_urls,
     publication,
@@ -84,13 +85,21 @@ def test_links_refuse_what_is_not_a_repository_notebook(tmp_path, call):
         call(publication(_config(tmp_path)))
 
 
-def test_every_chapter_installs_from_the_configured_repository():
-    """The hidden setup cell of every chapter has install_line() of the one setting."""
-    line = install_line(publication())
+@pytest.mark.parametrize("make_line", [install_line, install_fallback_line])
+def test_every_chapter_installs_from_the_configured_repository(make_line):
+    """The hidden setup cell of every chapter has install_line() of the one setting, and
+    install_fallback_line() for when that fails."""
+    line = make_line(publication())
     assert len(CHAPTERS) >= 9, f"expected the numbered chapters in book/, found {CHAPTERS}"
     missing = [p.name for p in CHAPTERS if line not in p.read_text(encoding="utf-8")]
     assert not missing, (f"chapters whose setup cell lacks {line!r} (the line that installs "
                          f"nnlego on Colab/Binder): {missing}")
+
+
+def test_the_fallback_install_needs_no_git():
+    pub = publication()
+    assert install_fallback_line(pub) == (f"%pip install --quiet {pub.repository}/archive/refs/"
+                                          f"heads/{pub.branch}.zip")
 
 
 def test_every_repository_url_in_the_book_is_the_configured_one():

@@ -1,0 +1,131 @@
+"""A chapter run as a notebook (Colab, Binder, Jupyter): get what it needs, show what takes time.
+
+A chapter's setup cell calls :func:`prepare`: it fetches and verifies the data sets the chapter
+reads when they are missing, and (``results=True``) imports the release's results pack
+(:mod:`nnlego.results_pack`) so the chapter loads its trained networks instead of training them.
+When the book is built both are already there: nothing is downloaded and nothing is printed
+but one line per item.
+
+:func:`load_runs`, :func:`load_snapshots` and :func:`epoch_bar` are the library's own calls with
+a progress bar (``tqdm.auto``: a widget in a notebook, text in a terminal) over whatever must
+train because the cache lacks it; from the cache they show no bar. :func:`where` names the
+place the code runs, and :func:`data_help` the way to get the data that works there.
+"""
+
+from __future__ import annotations
+
+from . import experiments, results_pack, snapshots
+from .data_sources import FetchError, fetch
+from .datasets import cache_status, where
+from .results_cache import ResultsCache
+
+
+def data_help(name: str, place: str | None = None) -> str:
+    """The ways to get data set ``name`` that work at ``place`` (default: :func:`where`)."""
+    place = place or where()
+    if place == "colab":
+        return (f"in Colab: run `!nnlego data fetch {name}` in a cell (the runtime needs "
+                "internet, on by default), or upload the files and run "
+                "`!nnlego data import /content/FOLDER`")
+    if place == "binder":
+        return (f"on Binder: run `!nnlego data fetch {name}` in a cell, or upload the files "
+                "(JupyterLab's upload button) and run `!nnlego data import FOLDER`")
+    return (f"run `nnlego data fetch {name}`; offline, `nnlego data import PATH` with files you "
+            "have, or, in a clone of nnlego, `bash scripts/get_offline_data.sh`")
+
+
+def prepare(datasets=("mnist",), *, results: bool = False, progress: bool = True) -> list:
+    """Make sure the chapter's ``datasets`` are there (fetched and verified when missing) and,
+    with ``results``, that the release's results pack is imported. Prints and returns one line
+    per item; never raises for a failed download (the chapter then says what is missing)."""
+    lines = [_prepare_data(name, progress) for name in datasets]
+    if results:
+        lines.append(_prepare_results(progress))
+    for line in lines:
+        print(line)
+    return lines
+
+
+def _prepare_data(name: str, progress: bool) -> str:
+    if cache_status(name).state == "verified":
+        return f"{name}: verified"
+    try:
+        return f"{name}: {fetch(name, progressbar=progress)}, verified"
+    except FetchError as error:
+        return f"{name}: not downloaded ({error}); {data_help(name)}"
+
+
+def _prepare_results(progress: bool) -> str:
+    cache = ResultsCache()
+    if results_pack.pinned_sha256() is None:
+        return (f"results pack: none for nnlego {results_pack.__version__} (not a release); "
+                f"networks missing from the results cache {cache.root} train here")
+    try:
+        done = results_pack.fetch(cache=cache, progressbar=progress)
+    except (FetchError, results_pack.PackError) as error:
+        return f"results pack: not imported ({error}); missing networks train here"
+    if done.get("already imported"):
+        return "results pack: imported"
+    return f"results pack: {done['imported']} trained networks imported into {cache.root}"
+
+
+def epoch_bar(n_epochs: int, desc: str):
+    """``train``'s ``callback``: a bar over ``n_epochs`` with the last test accuracy."""
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=n_epochs, desc=desc, unit="epoch")
+
+    def progress(epoch, history):
+        bar.update(epoch - bar.n)
+        accuracy = history.last_eval_accuracy()
+        if accuracy:
+            bar.set_postfix_str(", ".join(f"{k} {v:.1%}" for k, v in accuracy.items()))
+        if epoch >= n_epochs:
+            bar.close()
+    return progress
+
+
+def missing_runs(plan: dict, seeds=3, cache=None) -> list:
+    """``[(key, settings, seed)]`` of the runs of ``plan`` the results cache lacks."""
+    seed_list = range(seeds) if isinstance(seeds, int) else seeds
+    return [(key, settings, seed) for key, settings in plan.items() for seed in seed_list
+            if experiments.cached_result(settings, seed, cache) is None]
+
+
+def load_runs(plan: dict, seeds=3, *, cache=None) -> dict:
+    """:func:`nnlego.articles.load_runs` with a bar per run that must train (none if cached)."""
+    from .articles import load_runs as load
+
+    missing = {(key, seed) for key, _, seed in missing_runs(plan, seeds, cache)}
+    seed_list = list(range(seeds) if isinstance(seeds, int) else seeds)
+    runs = {}
+    for key, settings in plan.items():
+        runs[key] = []
+        for seed in seed_list:
+            progress = None
+            if (key, seed) in missing:
+                progress = epoch_bar(experiments.get_settings(settings).n_epochs,
+                                     f"training {key!r} seed {seed} ({len(missing)} runs "
+                                     "not in the cache)")
+            runs[key] += load({key: settings}, [seed], cache=cache, progress=progress)[key]
+    return runs
+
+
+def load_snapshots(settings, seed: int = 0, cache=None):
+    """:func:`nnlego.snapshots.load_snapshots` with a bar when they must be recorded."""
+    path = snapshots.snapshot_path(settings, seed, cache)
+    progress = None
+    if path is None or not path.is_file():
+        n_epochs = experiments.get_settings(settings).n_epochs
+        progress = epoch_bar(n_epochs, "recording the weight snapshots (not in the cache)")
+    return snapshots.load_snapshots(settings, seed, cache=cache, progress=progress)
+
+
+def run(settings, *, seed: int, cache=None):
+    """:func:`nnlego.experiments.run` with a progress bar when it must train (not cached)."""
+    progress = None
+    if experiments.cached_result(settings, seed, cache) is None:
+        settings = experiments.get_settings(settings)
+        progress = epoch_bar(settings.n_epochs, f"training {settings.name} seed {seed} "
+                             "(not in the results cache)")
+    return experiments.run(settings, seed=seed, cache=cache, progress=progress)

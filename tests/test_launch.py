@@ -1,0 +1,80 @@
+"""A chapter run as a notebook (nnlego.launch): the setup cell fetches what is missing, says
+what it did and never stops the chapter for a failed download; hints fit where the code runs."""
+
+from __future__ import annotations
+
+import pytest
+from test_results_pack import filled_cache
+
+from nnlego import launch, results_pack
+from nnlego.datasets import DataNotFoundError, load_mnist, where
+from nnlego.results_cache import ResultsCache
+
+
+@pytest.fixture
+def place(monkeypatch):
+    """Set where the code runs: place("colab" | "binder" | "local")."""
+    for name in ("COLAB_RELEASE_TAG", "BINDER_SERVICE_HOST", "BINDER_REQUEST"):
+        monkeypatch.delenv(name, raising=False)
+
+    def set_place(name):
+        variable = {"colab": "COLAB_RELEASE_TAG", "binder": "BINDER_SERVICE_HOST"}.get(name)
+        if variable:
+            monkeypatch.setenv(variable, "1")
+        assert where() == name
+    return set_place
+
+
+@pytest.mark.parametrize("name", ["colab", "binder", "local"])
+def test_the_missing_data_hint_names_what_works_there(place, name, tmp_path, monkeypatch):
+    """On Colab or Binder no clone's script is offered; in a clone it is."""
+    place(name)
+    monkeypatch.setenv("NNLEGO_DATA", str(tmp_path / "empty"))
+    with pytest.raises(DataNotFoundError) as info:
+        load_mnist()
+    message = str(info.value)
+    assert "nnlego data fetch mnist" in message
+    assert ("get_offline_data.sh" in message) == (name == "local")
+    assert (name.capitalize() in message) == (name != "local")
+    assert ("Colab" in launch.data_help("mnist")) == (name == "colab")
+
+
+def test_prepare_without_a_pack_says_what_will_train(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("NNLEGO_RESULTS", str(tmp_path / "cache"))
+    monkeypatch.delenv(results_pack.SHA_ENV, raising=False)
+    monkeypatch.setattr(results_pack, "PINS", {})
+    assert launch.prepare([], results=True) == [
+        f"results pack: none for nnlego {results_pack.__version__} (not a release); networks "
+        f"missing from the results cache {tmp_path / 'cache'} train here"]
+    assert "results pack: none" in capsys.readouterr().out
+
+
+def test_prepare_imports_the_pinned_pack_once(tmp_path, monkeypatch):
+    full, keys = filled_cache(tmp_path / "full")
+    made = results_pack.build(tmp_path / "release", keys, cache=full)
+    monkeypatch.setenv("NNLEGO_RESULTS", str(tmp_path / "fresh"))
+    monkeypatch.setenv(results_pack.URL_ENV, str(tmp_path / "release"))
+    monkeypatch.setitem(results_pack.PINS, results_pack.pack_name(), made.sha256)
+    assert launch.prepare([], results=True) == [
+        f"results pack: 3 trained networks imported into {tmp_path / 'fresh'}"]
+    assert launch.prepare([], results=True) == ["results pack: imported"]
+    assert ResultsCache(tmp_path / "fresh").load(keys[0]) is not None
+
+
+def test_a_failed_download_does_not_stop_the_chapter(tmp_path, monkeypatch):
+    monkeypatch.setenv("NNLEGO_RESULTS", str(tmp_path / "fresh"))
+    monkeypatch.setenv(results_pack.URL_ENV, "http://127.0.0.1:9/")
+    monkeypatch.setenv(results_pack.SHA_ENV, "3" * 64)
+    [line] = launch.prepare([], results=True)
+    assert line.startswith("results pack: not imported (cannot download") and "train here" in line
+
+
+def test_the_epoch_bar_follows_train(capsys):
+    """train()'s callback: one update per epoch, closed after the last."""
+    from nnlego.training import History
+
+    progress = launch.epoch_bar(3, "training")
+    history = History()
+    for epoch in (1, 2, 3):
+        progress(epoch, history)
+    assert "3/3" in capsys.readouterr().err

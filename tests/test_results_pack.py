@@ -1,0 +1,190 @@
+"""The results pack: built from a cache, checked member by member, fetched by hash (pooch) from a
+local folder or a loopback HTTP server, imported so the cache loads instead of training."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import threading
+import zipfile
+
+import numpy as np
+import pytest
+
+from nnlego import Network, results_pack
+from nnlego.cli import main
+from nnlego.data_sources import FetchError
+from nnlego.results_cache import ResultsCache
+from nnlego.results_pack import PackError, build, fetch, import_pack, pack_name
+
+
+def filled_cache(root, n=3):
+    """A cache of ``n`` tiny entries (the second with a snapshots file); returns (cache, keys)."""
+    cache = ResultsCache(root)
+    keys = []
+    for seed in range(n):
+        key = cache.key({"tiny": True}, seed, "fingerprint")
+        net = Network([4, 3, 2], rng=np.random.default_rng(seed))
+        history = {k: [0.5] for k in ("train_loss", "train_accuracy")}
+        history.update(eval_loss={}, eval_accuracy={})
+        cache.save(key, net, {"history": history, "metrics": {"test": 0.5}})
+        keys.append(key)
+    (cache.root / f"{keys[min(1, n - 1)]}.snapshots.npz").write_bytes(b"not really an npz")
+    return cache, keys
+
+
+@pytest.fixture()
+def pack(tmp_path):
+    """(PackInfo, source cache, keys): a pack of three tiny entries in tmp_path/release."""
+    cache, keys = filled_cache(tmp_path / "full")
+    return build(tmp_path / "release", keys, cache=cache), cache, keys
+
+
+def test_a_pack_round_trips_into_an_empty_cache(pack, tmp_path):
+    """Every entry and snapshot file arrives intact: the empty cache then loads each network."""
+    made, full, keys = pack
+    assert (made.n_entries, made.n_snapshots) == (3, 1)
+    empty = ResultsCache(tmp_path / "empty")
+    assert all(empty.load(k) is None for k in keys)
+    counts = import_pack(made.path, cache=empty)
+    assert (counts["imported"], counts["already"], counts["snapshots"]) == (3, 0, 1)
+    for key in keys:
+        net, _ = empty.load(key)
+        np.testing.assert_array_equal(net.weights[0], full.load(key)[0].weights[0])
+    assert (empty.root / f"{keys[1]}.snapshots.npz").read_bytes() == b"not really an npz"
+    again = import_pack(made.path, cache=empty)
+    assert (again["imported"], again["already"]) == (0, 3)
+    assert made.sha256 in results_pack.imported(empty)
+
+
+def test_the_same_cache_gives_the_same_pack(pack, tmp_path):
+    """Deterministic bytes: a release can be rebuilt and its pin still holds."""
+    made, full, keys = pack
+    assert build(tmp_path / "again", keys, cache=full).sha256 == made.sha256
+    line = (tmp_path / "release" / f"{pack_name()}.sha256").read_text()
+    assert line == f"{made.sha256}  {pack_name()}\n"
+
+
+def test_packing_an_unfilled_cache_says_how_to_fill_it(tmp_path):
+    cache, keys = filled_cache(tmp_path / "c", n=1)
+    with pytest.raises(PackError, match=r"1 of the 2 entries.*nnlego reproduce all"):
+        build(tmp_path / "out", [*keys, "0" * 24], cache=cache)
+
+
+def rewrite(path, change):
+    """Rewrite the zip at ``path`` with ``change(name, data) -> (name, data) | None``."""
+    with zipfile.ZipFile(path) as old:
+        members = [(n, old.read(n)) for n in old.namelist()]
+    with zipfile.ZipFile(path, "w") as new:
+        for name, data in members:
+            if (kept := change(name, data)) is not None:
+                new.writestr(*kept)
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda n, d: (n, d + b"x") if n.endswith(".npz") else (n, d), "differ from their sha256"),
+    (lambda n, d: None if n.endswith(".json") and n != "manifest.json" else (n, d), "lacks"),
+    (lambda n, d: ("../" + n, d) if n.endswith(".npz") else (n, d), "does not list"),
+    (lambda n, d: None if n == "manifest.json" else (n, d), "no manifest.json"),
+    (lambda n, d: (n, json.dumps({**json.loads(d), "results_format": -1}).encode())
+     if n == "manifest.json" else (n, d), "format -1"),
+])
+def test_a_damaged_or_foreign_pack_imports_nothing(pack, tmp_path, change, message):
+    """Tampered, truncated, escaping, unlisted or stale: an error naming it, the cache untouched."""
+    made, _, keys = pack
+    rewrite(made.path, change)
+    empty = ResultsCache(tmp_path / "empty")
+    with pytest.raises(PackError, match=message):
+        import_pack(made.path, cache=empty)
+    assert not empty.root.exists() or not any(empty.root.iterdir())
+    assert not list(tmp_path.glob("*.npz"))
+
+
+def test_fetch_from_a_local_folder_checks_the_pinned_hash(pack, tmp_path, monkeypatch):
+    made, _, keys = pack
+    cache = ResultsCache(tmp_path / "fresh")
+    with pytest.raises(PackError, match="sha256 is .*expected"):
+        fetch(cache=cache, source=made.path.parent, sha256="0" * 64)
+    assert cache.load(keys[0]) is None
+    monkeypatch.setitem(results_pack.PINS, pack_name(), made.sha256)
+    assert fetch(cache=cache, source=made.path.parent)["imported"] == 3
+    assert fetch(cache=cache, source=made.path.parent)["already imported"]
+    assert cache.load(keys[2]) is not None
+    cache.clear()                                   # entries gone: the next fetch imports again
+    assert fetch(cache=cache, source=made.path.parent)["imported"] == 3
+
+
+def test_fetch_without_a_pin_says_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.delenv(results_pack.SHA_ENV, raising=False)
+    monkeypatch.setattr(results_pack, "PINS", {})
+    with pytest.raises(PackError, match="no sha256 is pinned.*nnlego results import"):
+        fetch(cache=tmp_path, source=tmp_path)
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):   # no line per request on stderr
+        pass
+
+
+@pytest.fixture()
+def server(pack):
+    """A loopback HTTP server of the pack's folder: its base URL."""
+    made, _, _ = pack
+    handler = functools.partial(QuietHandler, directory=str(made.path.parent))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_fetch_over_http_by_hash(pack, server, tmp_path, monkeypatch):
+    """pooch downloads from $NNLEGO_RESULTS_URL, checks $NNLEGO_RESULTS_SHA256, keeps the file."""
+    made, _, keys = pack
+    monkeypatch.setenv(results_pack.URL_ENV, server)
+    monkeypatch.setenv(results_pack.SHA_ENV, made.sha256)
+    cache = ResultsCache(tmp_path / "fresh")
+    done = fetch(cache=cache)
+    assert done["imported"] == 3 and done["source"] == server + pack_name()
+    assert (cache.root / "downloads" / pack_name()).is_file()
+    assert all(cache.load(k) is not None for k in keys)
+
+
+def test_a_wrong_hash_over_http_is_a_fetch_error(pack, server, tmp_path):
+    made, _, keys = pack
+    cache = ResultsCache(tmp_path / "fresh")
+    with pytest.raises(FetchError, match="SHA256 hash of downloaded file"):
+        fetch(cache=cache, source=server, sha256="1" * 64)
+    assert cache.load(keys[0]) is None
+
+
+def test_fetch_with_no_server_fails_fast(tmp_path):
+    with pytest.raises(FetchError, match="no connection.*nnlego results import"):
+        fetch(cache=tmp_path, source="http://127.0.0.1:9/", sha256="1" * 64, timeout=2)
+
+
+def test_the_command_line(pack, server, tmp_path, capsys, monkeypatch):
+    """fetch / import / info print what they did; a failure is one line and exit status 1."""
+    made, _, _ = pack
+    monkeypatch.setenv("NNLEGO_RESULTS", str(tmp_path / "cli"))
+    assert main(["results", "fetch", "--source", server, "--sha256", made.sha256,
+                 "--no-progress"]) == 0
+    assert "3 networks imported" in capsys.readouterr().out
+    assert main(["results", "import", str(made.path)]) == 0
+    assert "0 networks imported, 3 already there" in capsys.readouterr().out
+    assert main(["results", "info"]) == 0
+    out = capsys.readouterr().out
+    assert f"imported {pack_name()}" in out and "3 networks" in out
+    assert main(["results", "fetch", "--source", server, "--sha256", "2" * 64,
+                 "--no-progress", "--cache", str(tmp_path / "other")]) == 1
+    assert "cannot download the results pack" in capsys.readouterr().err
+
+
+def test_the_release_url_is_the_repository_of_the_one_setting():
+    """The package cannot read _config.yml at run time; this test ties its URL to it."""
+    from nnlego.publishing import publication
+
+    assert results_pack.RELEASES == publication().repository + "/releases/download"
+    assert results_pack.release_url("1.2.3").endswith("/v1.2.3/nnlego-results-1.2.3.zip")
