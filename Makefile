@@ -46,7 +46,7 @@ lint: $(STAMP)
 # The parallel-grading tests run against SQLite and a real PostgreSQL server: a throwaway one on
 # the loopback interface (scripts/start_postgres.sh installs Debian's postgresql if missing and
 # prints NNLEGO_TEST_PG_URL; `bash scripts/start_postgres.sh stop` stops it).
-PYTEST := $(VENV)/bin/pytest -n 2 --dist loadgroup
+PYTEST := $(VENV)/bin/pytest -n 2 --dist loadfile
 WITH_POSTGRES := pg_env=$$(bash scripts/start_postgres.sh) && eval "$$pg_env" && \
   echo "PostgreSQL for the tests: $$NNLEGO_TEST_PG_URL" &&
 test: lint data sandbox

@@ -22,8 +22,10 @@ grades, through nbgrader's Python API, a set of made-up submissions for each:
   that notebook, and ``python -m nnlego.grading grade`` (``make grade``) grades and gives
   feedback to everyone else.
 
-Every assignment's submissions are written first and autograded in one nbgrader call, once per
-session (a few special cases get a call of their own); the suite takes a few minutes.
+Every submission of every assignment is written first and autograded once per session by
+nnlego's parallel grader (``make grade``'s engine: one worker per core, the course's own
+``nbgrader_config.py``); a few special cases get an nbgrader call of their own. Under
+pytest-xdist this file runs on one worker (``--dist loadfile``); the grading uses both cores.
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ from support.notebooks import (  # noqa: E402
 )
 from support.notebooks import examples as support_examples  # noqa: E402
 from traitlets.config.loader import PyFileConfigLoader  # noqa: E402
+
+from nnlego.grading import parallel  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -112,6 +116,8 @@ class Course:
         self.config.Exchange.root = str(root / "exchange")
         self.db_url = f"sqlite:///{root / 'gradebook.db'}"
         self.seconds = {}           # (assignment, student) -> seconds to autograde
+        self.graded_everything = None   # seconds the parallel grading of the whole suite took
+        shutil.copy(ROOT / "nbgrader_config.py", root)   # for nnlego's parallel grader
         self.feedback_pages = {}    # assignment -> the feedback HTML files of every submission
         api = self.api()
         for assignment in ASSIGNMENTS:
@@ -174,19 +180,6 @@ class Course:
             assert result["success"], result.get("error", "") + result.get("log", "")
         return self.scores(assignment, student)
 
-    def grade_batch(self, assignment, submissions):
-        """Autograde {student: nb} in one nbgrader call (what is new of them)."""
-        new = {s: nb for s, nb in submissions.items() if (assignment, s) not in self.seconds}
-        if not new:
-            return
-        for student, nb in new.items():
-            self.submit(assignment, student, nb)
-        start = time.perf_counter()
-        result = self.api().autograde(assignment, "*", force=True, create=True)
-        assert result["success"], result.get("error", "") + result.get("log", "")
-        for student in new:
-            self.seconds[assignment, student] = (time.perf_counter() - start) / len(new)
-
     def review(self, assignment, student):
         """The grader's flags for a submission ({piece: [reasons]})."""
         path = self.root / "autograded" / student / assignment / "nnlego_review.json"
@@ -209,11 +202,9 @@ class Course:
                 if c.metadata.get("nbgrader", {}).get("grade")
                 and not c.metadata.nbgrader.get("solution")]
 
-    def grade_all(self, assignment):
-        """Every submission the suite makes for this assignment, graded in one nbgrader call
-        (the solution first, in a call of its own: it times one student's notebook)."""
-        self.grade(assignment, "solution", self.solution(assignment))
-        batch = {"released": self.released(assignment)}
+    def batch(self, assignment):
+        """{student: notebook} of every submission the suite makes for this assignment."""
+        batch = {"solution": self.solution(assignment), "released": self.released(assignment)}
         for path in sorted((WRONG / assignment).glob("*.py")):
             batch[f"wrong_{path.stem}"] = self.answered(assignment, read_wrong_solution(path)[1])
         for path in sorted((CHEATS / assignment).glob("*.py")):
@@ -225,7 +216,24 @@ class Course:
                 batch[f"again_{name}"] = batch[f"wrong_{name}"]
         if assignment == A1:
             batch.update(self.integrity_submissions())
-        self.grade_batch(assignment, batch)
+        return batch
+
+    def grade_all(self, assignment=None):
+        """Every submission of every assignment, graded once per session by nnlego's parallel
+        grader (`make grade`'s engine, one worker per core) with the course's own config."""
+        if self.graded_everything:
+            return
+        for name in ASSIGNMENTS:
+            for student, nb in self.batch(name).items():
+                if (name, student) not in self.seconds:
+                    self.submit(name, student, nb)
+        start = time.perf_counter()
+        report = parallel.grade(self.root, workers=2)
+        failed = [(o["student"], o["assignment"], o.get("error")) for o in report.failures]
+        assert not failed, f"grading failed: {failed[:3]}"
+        for outcome in report.outcomes:
+            self.seconds[outcome["assignment"], outcome["student"]] = outcome["seconds"]
+        self.graded_everything = time.perf_counter() - start
 
     def integrity_submissions(self):
         """Assignment 1's submissions for the course-wide mechanisms (see the tests below)."""
