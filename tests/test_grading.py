@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support.notebooks import ROOT as REPOSITORY
 
 import nnlego
 from nnlego import tiles
@@ -209,7 +210,7 @@ def test_a_grader_with_its_own_home_and_data_home_grades_end_to_end(tmp_path):
     for name in ("mnist", "fashion-mnist"):
         shutil.copy(cache_path(name), data / f"{name}.npz")
     assignment = "02_forward_pass"
-    repo = course_root_of_this_repository()
+    repo = REPOSITORY
     shutil.copytree(repo / "solutions" / assignment, root / "solutions" / assignment)
     shutil.copy(repo / "nbgrader_config.py", root)
     env = {"PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/bin", "/bin"]),
@@ -237,7 +238,3 @@ def test_a_grader_with_its_own_home_and_data_home_grades_end_to_end(tmp_path):
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
         notebook = gb.find_submission_notebook(source.stem, assignment, "alice")
         assert (notebook.score, notebook.max_score) == (7, 9)   # 2 written points ungraded
-
-
-def course_root_of_this_repository():
-    return Path(__file__).resolve().parents[1]

@@ -68,7 +68,7 @@ def kernel_environment(environ=None) -> dict[str, str]:
     from nnlego.datasets import ENV_VAR, data_home
 
     environ = os.environ if environ is None else environ
-    home = Path(environ.get(ENV_VAR) or data_home()).expanduser().resolve()
+    home = data_home(environ.get(ENV_VAR)).resolve()
     env = {name: environ[name] for name in LAUNCHER_ENV + PASS_ENV if name in environ}
     env[ENV_VAR] = str(home)
     env["PATH"] = f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin"
@@ -79,7 +79,7 @@ def data_home_for_kernel() -> Path:
     """The data home the grader chose (:func:`kernel_environment`); refuses a missing one."""
     from nnlego.datasets import ENV_VAR, data_home
 
-    home = Path(os.environ.get(ENV_VAR) or data_home()).resolve()
+    home = data_home().resolve()
     if not home.is_dir():
         raise SystemExit(f"nnlego sandbox: the data home {home} (${ENV_VAR} of the grader, else "
                          "its user cache folder) does not exist: run `make data` (or `nnlego "
