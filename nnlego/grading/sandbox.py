@@ -88,11 +88,11 @@ def data_home_for_kernel() -> Path:
     return home
 
 
-def _read_only_paths(workdir: Path) -> list[Path]:
+def _read_only_paths(workdir: Path, data: Path) -> list[Path]:
     import nnlego
 
     paths = [Path(sys.base_prefix), Path(sys.prefix), Path(nnlego.__file__).resolve().parent,
-             data_home_for_kernel()]
+             data]
     released = os.environ.get("NNLEGO_RELEASED")
     course = _course_root(workdir)
     if released is None and course is not None:
@@ -126,7 +126,8 @@ def bwrap_command(connection_file: str, workdir: Path, key_fd: int | None) -> li
                "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", SCRATCH]
     for name in ("ld.so.cache", "localtime", "passwd", "group", "fonts"):
         command += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
-    for path in dict.fromkeys(_read_only_paths(workdir)):
+    data = data_home_for_kernel()
+    for path in dict.fromkeys(_read_only_paths(workdir, data)):
         command += ["--ro-bind", str(path), str(path)]
     private = str(Path(connection_file).resolve().parent)
     command += ["--bind", str(workdir), str(workdir), "--bind", private, private,
@@ -136,7 +137,7 @@ def bwrap_command(connection_file: str, workdir: Path, key_fd: int | None) -> li
            "TMPDIR": SCRATCH, "MPLCONFIGDIR": f"{SCRATCH}/matplotlib",
            "IPYTHONDIR": f"{SCRATCH}/ipython", "JUPYTER_RUNTIME_DIR": f"{SCRATCH}/jupyter",
            "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "agg"}
-    env["NNLEGO_DATA"] = str(data_home_for_kernel())
+    env["NNLEGO_DATA"] = str(data)
     env.update({name: os.environ[name] for name in PASS_ENV if name in os.environ})
     if key_fd is not None:
         env["NNLEGO_GRADER_KEY_FD"] = str(key_fd)

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from nnlego.selfcheck.notebook import nbgrader, source
+
 ROOT = Path(__file__).resolve().parents[2]
 SOLUTIONS, EXERCISES = ROOT / "solutions", ROOT / "exercises"
 TESTS = ROOT / "tests"
@@ -67,15 +69,6 @@ def notebook_path(folder: Path, assignment: str) -> Path:
 def load(folder: Path, assignment: str) -> dict:
     """The notebook of assignment in folder (solutions or exercises) as plain JSON."""
     return json.loads(notebook_path(folder, assignment).read_text())
-
-
-def source(cell) -> str:
-    text = cell["source"]
-    return text if isinstance(text, str) else "".join(text)
-
-
-def nbgrader(cell) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {})
 
 
 def hidden_blocks(nb) -> list[str]:
