@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import contextlib
 import signal
 import subprocess
 import sys
@@ -36,9 +36,9 @@ def test_workers_end_when_the_parent_is_killed(tmp_path):
         jobs = [(dataclasses.replace(wth.NETWORK, n_epochs=400), seed) for seed in range(4)]
         runner.run_all(jobs, workers=2, cache={str(tmp_path)!r})
         """)
+    workers = []
     try:
         deadline = time.time() + 60
-        workers = []
         while len(workers) < 2 and time.time() < deadline:
             time.sleep(0.3)
             workers = psutil.Process(parent.pid).children()
@@ -47,9 +47,10 @@ def test_workers_end_when_the_parent_is_killed(tmp_path):
         parent.wait()
         gone, alive = psutil.wait_procs(workers, timeout=15)
         assert not alive, f"workers still running after their parent died: {alive}"
-    finally:
-        for child in psutil.Process(os.getpid()).children(recursive=True):
-            child.kill()
+    finally:   # only this test's processes: the pytest worker may own others (a browser)
+        for process in [*workers, parent]:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                process.kill()
     assert not list(tmp_path.glob("*.json"))          # nothing finished, nothing half-written
 
 
