@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import io
 import re
+from html import escape
 
 import matplotlib as mpl
 import numpy as np
@@ -29,6 +30,7 @@ from PIL import Image
 
 from ..bricks import brick_grid_shape
 from ._style import fitted_norm
+from .display import describe
 from .savant import plot_correlation_map
 from .weights import plot_weight_images
 
@@ -107,10 +109,17 @@ def animate_correlation_map(maps, snapshots, grid=4, *, interval=700, dpi=70) ->
     return FuncAnimation(ax.figure, draw, frames=len(maps), interval=interval, repeat=False)
 
 
-def animation_html(anim: FuncAnimation, *, default_mode="once") -> str:
-    """A self-contained HTML player of ``anim`` (no network requests; see the module docstring)."""
+def animation_html(anim: FuncAnimation, *, default_mode="once", alt=None) -> str:
+    """A self-contained HTML player of ``anim`` (no network requests; see the module docstring).
+
+    The frame has alt text (``alt``, else the figure's own words: ``display.describe``) and
+    the frame slider a label, for screen readers."""
+    alt = alt or describe(anim._fig).replace("Figure:", "Animation:", 1)
     with mpl.rc_context({"savefig.dpi": "figure", "animation.frame_format": "png"}):
         html = anim.to_jshtml(default_mode=default_mode)
+    html = html.replace('<img id="_anim_img', f'<img alt="{escape(alt)}" id="_anim_img', 1)
+    html = html.replace('<input id="_anim_slider',
+                        '<input aria-label="frame of the animation" id="_anim_slider', 1)
     html = re.sub(r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*">', "", html)
     for icon, char in sorted(_ICONS.items(), key=lambda kv: -len(kv[0])):
         html = html.replace(f'<i class="fa {icon}"></i>', f'<span aria-hidden="true">{char}</span>')

@@ -13,6 +13,8 @@ from ..bricks import brick_grid_shape, hidden_images
 from ..smoothness import composed_images
 from ._style import PANEL_INCHES, _bare, symmetric_norm, weight_cmap
 
+SMALL_PANEL = 0.6   # the two-layer figure's panels, as a fraction of PANEL_INCHES
+
 
 def plot_two_hidden_layers(W1, W2, *, fig=None) -> Figure:
     """A 784-n1-n2-... net's hidden neurons in three blocks of panels, left to right:
@@ -28,7 +30,8 @@ def plot_two_hidden_layers(W1, W2, *, fig=None) -> Figure:
         ("layer 2 composed: W1 @ W2[:, j]", composed.pixels, "summed weight"),
     ]
     rows, cols = brick_grid_shape(max(len(b[1]) for b in blocks))
-    fig = fig or Figure(figsize=(3 * cols * PANEL_INCHES + 1.5, rows * PANEL_INCHES + 1.2),
+    panel = PANEL_INCHES * SMALL_PANEL   # three blocks side by side still fit a laptop's column
+    fig = fig or Figure(figsize=(3 * cols * panel + 1.5, rows * panel + 1.4),
                         layout="constrained")
     for subfig, (title, images, label) in zip(fig.subfigures(1, 3), blocks):
         axes = subfig.subplots(rows, cols, squeeze=False).ravel()
@@ -78,7 +81,7 @@ def plot_template_matches(images, templates, match, *, mask=None, titles=None,
                 ax.set_title(titles[i] if titles is not None else f"#{i}", fontsize=8)
             else:
                 name = names[match.index[i]] if names is not None else f"template {match.index[i]}"
-                ax.set_title(f"{name}\nr² = {match.r2[i]:.2f}", fontsize=7)
+                ax.set_title(f"{name}\nr² = {match.r2[i]:.2f}", fontsize=8)
     axes[0, 0].set_ylabel("weights")
     axes[1, 0].set_ylabel("best template")
     return fig

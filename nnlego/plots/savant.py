@@ -6,6 +6,7 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import PercentFormatter
 
 from ._style import (
     CORRELATION_CMAP,
@@ -84,22 +85,28 @@ def plot_correlation_maps(maps, grid=4, *, fig=None, scale="fitted") -> Figure:
     """
     maps = dict(maps)
     grids = list(grid) if isinstance(grid, (list, tuple)) else [grid] * len(maps)
-    fig = fig or Figure(figsize=(3.3 * len(maps) + 1.0, 3.4), layout="constrained")
-    axes = np.atleast_1d(fig.subplots(1, len(maps)))
+    n_rows = 1 if len(maps) <= 3 else 2        # four maps in a 2 x 2 block: a laptop's column
+    n_cols = -(-len(maps) // n_rows)
+    fig = fig or Figure(figsize=(3.3 * n_cols + 1.0, 3.4 * n_rows), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(n_rows, n_cols)).ravel()
+    for ax in axes[len(maps):]:
+        ax.set_visible(False)
     norm = (fitted_norm if scale == "fitted" else symmetric_norm)(*maps.values())
     for ax, g, (title, corr_map) in zip(axes, grids, maps.items()):
         plot_correlation_map(corr_map, g, ax=ax, vmin=norm.vmin if scale == "fitted" else None,
                              vmax=norm.vmax, title=title, colorbar=False, scale=scale)
-    fig.colorbar(axes[0].images[0], ax=list(axes), shrink=0.85, label=CORRELATION_LABEL)
+    fig.colorbar(axes[0].images[0], ax=list(axes[:len(maps)]), shrink=0.85,
+                 label=CORRELATION_LABEL)
     return fig
 
 
 def plot_accuracy_matrix(matrix, row_labels, col_labels, *, ax=None, reference=None, title=None,
-                         low=None, high=None):
+                         low=None, high=None, colorbar=True):
     """Test accuracies ``matrix[i, j]`` (in [0, 1]) of model i on data j, as a labelled grid.
 
     ``low`` and ``high`` (same shape: e.g. the worst and best seed) add ``[low, high]`` under
-    each value; ``reference`` (same shape) adds the article's number under that.
+    each value; ``reference`` (same shape) adds the article's number under that. The cells'
+    green runs from 0% (white) to 100% on the colour bar beside the grid.
     """
     matrix = np.asarray(matrix, dtype=float)
     if matrix.shape != (len(row_labels), len(col_labels)):
@@ -113,14 +120,17 @@ def plot_accuracy_matrix(matrix, row_labels, col_labels, *, ax=None, reference=N
         ax = Figure(
             figsize=(1.9 * len(col_labels) + 1.8, 1.3 * len(row_labels) + 1.2), layout="constrained"
         ).subplots()
-    ax.imshow(matrix, cmap="Greens", vmin=0, vmax=1)
+    im = ax.imshow(matrix, cmap="Greens", vmin=0, vmax=1)
+    if colorbar:
+        bar = ax.figure.colorbar(im, ax=ax, shrink=0.85, label="test accuracy")
+        bar.ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     for (i, j), acc in np.ndenumerate(matrix):
         text = f"{acc:.1%}"
         if low is not None:
             text += f"\n[{np.asarray(low)[i, j]:.1%}, {np.asarray(high)[i, j]:.1%}]"
         if reference is not None:
             text += f"\n(article: {np.asarray(reference)[i, j]:.1%})"
-        ax.text(j, i, text, ha="center", va="center", fontsize=10,
+        ax.text(j, i, text, ha="center", va="center", fontsize=11,
                 color="white" if acc > 0.6 else "black")
     ax.set_xticks(range(len(col_labels)), col_labels)
     ax.set_yticks(range(len(row_labels)), row_labels)

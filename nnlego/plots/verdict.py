@@ -72,7 +72,7 @@ def plot_knockout_drops(drops, *, ax=None, annotate_above=0.05, title=None):
     im = ax.imshow(points, cmap=DROP_CMAP, norm=symmetric_norm(points), aspect="auto")
     for (j, d), value in np.ndenumerate(points):
         if abs(value) >= 100 * annotate_above:
-            ax.text(d, j, f"{value:.0f}", ha="center", va="center", fontsize=7)
+            ax.text(d, j, f"{value:.0f}", ha="center", va="center", fontsize=8)
     ax.set_xticks(range(drops.shape[1]))
     ax.set_yticks(range(0, len(drops), max(1, len(drops) // 15)))
     ax.set(xlabel="digit", ylabel="hidden neuron knocked out",

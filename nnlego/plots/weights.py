@@ -92,7 +92,7 @@ def _draw_output_neuron(ax, W2, digit, top):
         r, c = divmod(j, cols)
         strong = abs(cells[r, c]) > 0.6 * norm.vmax
         ax.text(
-            c, r, str(j), ha="center", va="center", fontsize=8, color="white" if strong else "black"
+            c, r, str(j), ha="center", va="center", fontsize=9, color="white" if strong else "black"
         )
         if j in outlined:
             ax.add_patch(
