@@ -9,12 +9,15 @@ What the theme does not do for us, each from the one setting in ``_config.yml`` 
   and Binder links, so every released exercise has them.
 - **The whole book as one PDF**: a ``Book (PDF)`` entry in each page's download menu, pointing
   at ``nnlego.pdf`` beside ``index.html`` (``make pdf`` writes it).
-- **Figures at their true shape, legible on a phone.** Retina figures come with an inline
-  ``width`` *and* ``height``; the theme's ``max-width: 100%`` shrinks the width only and
-  squashes them. After the build, every ``<img>`` of a PNG keeps its ``width``, loses its fixed
-  ``height`` and gets a ``min-width`` below which 10 pt text would render under 8 CSS px
-  (``natural_width / dpi * 72 * 0.8``; ``book/_static/nnlego.css`` lets a wider figure scroll
-  sideways in its cell instead of shrinking).
+- **Figures whole, at their true shape.** Retina figures come with an inline ``width`` *and*
+  ``height``; the theme's ``max-width: 100%`` shrinks the width only and squashes them. After
+  the build, every ``<img>`` of a PNG keeps its ``width`` as a most, capped at the column
+  (``max-width: 100%``), and loses its fixed height and any ``min-width``: no figure is wider
+  than the column, at 1280 px or on a phone (where Sphinx's link opens the full-size file).
+- **Figures described and numbered.** Each figure a notebook cell shows carries its own words
+  in its PNG (``nnlego.plots.display``: ``Description``); it becomes the ``<img>``'s alt text
+  (instead of the file's name) and the caption of a numbered figure, ``Figure 5.3``, whose
+  label ``fig-05-3`` other pages can ``{ref}``.
 - **Notebooks that read like the page.** The theme copies each chapter's executed notebook to
   ``_sources/<docname>.ipynb``, the file Colab opens. After the build each one gets its glued
   numbers in the prose and plain Markdown for what Jupyter cannot render
@@ -39,7 +42,6 @@ from nnlego.notebook_export import Links, glue_values, leftovers, python_source,
 from nnlego.publishing import book_page_url, launch_urls, publication
 
 LOGGER = logging.getLogger(__name__)
-MIN_PX_PER_PT = 0.8          # 10 pt figure text at >= 8 CSS px
 PDF_NAME = "nnlego.pdf"
 _IMG = re.compile(r"<img\b[^>]*>")
 _STYLE = re.compile(r'\sstyle="([^"]*)"')
@@ -114,12 +116,17 @@ def png_size_and_dpi(data):
 
 
 def figure_style(style, size):
-    """The style of a figure's <img>: its width kept, no fixed height, a legible min-width."""
+    """The style of a figure's <img>: its width kept as a most, no fixed height, no min-width.
+
+    The width matplotlib-inline writes (the figure's size at 100 CSS px per inch) becomes a
+    ``max-width`` capped by the column (``nnlego.css``): a figure never overflows the column,
+    on a phone it shrinks to fit and links to its full-size file (Sphinx's image link)."""
     declarations = [d.strip() for d in style.split(";") if d.strip()]
-    kept = [d for d in declarations if not re.match(r"(min-)?height\s*:|min-width\s*:", d)]
-    if size and size[2]:
-        width, _, dpi = size
-        kept.append(f"min-width: {math.ceil(width / dpi * 72 * MIN_PX_PER_PT)}px")
+    kept = [d for d in declarations if not re.match(r"(min-|max-)?(height|width)\s*:", d)]
+    widths = [d.split(":", 1)[1].strip() for d in declarations if re.match(r"width\s*:", d)]
+    if size and not widths and size[2]:
+        widths = [f"{math.ceil(size[0] / size[2] * 100)}px"]   # 100 CSS px per inch
+    kept += [f"width: {widths[0]}", "max-width: 100%"] if widths else []
     return "; ".join(kept) + ";" if kept else ""
 
 
@@ -148,6 +155,65 @@ def fix_figure_sizes(app, exception):
         fixed = _IMG.sub(lambda m, page=page: _fix_img(m.group(0), page), text)
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
+
+
+def png_text(data):
+    """The tEXt chunks of PNG bytes, as {keyword: text} (latin-1, as the PNG standard says)."""
+    chunks, pos = {}, 8
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        return chunks
+    while pos + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        if kind == b"tEXt":
+            key, _, value = data[pos + 8:pos + 8 + length].partition(b"\0")
+            chunks[key.decode("latin-1")] = value.decode("latin-1")
+        elif kind in (b"IDAT", b"IEND"):
+            break
+        pos += 12 + length
+    return chunks
+
+
+def chapter_number(docname):
+    """'5' for book/05_lego_bricks, 'A' for book/appendix_a_exercises, '' otherwise."""
+    name = docname.rsplit("/", 1)[-1]
+    if match := re.match(r"(\d+)_", name):
+        return str(int(match.group(1)))
+    if match := re.match(r"appendix_([a-z])_", name):
+        return match.group(1).upper()
+    return ""
+
+
+def _output_image_path(app, docname, uri):
+    path = Path(uri)
+    if not path.is_absolute():
+        here = Path(app.env.doc2path(docname)).parent
+        path = next((p for p in (here / uri, Path(app.srcdir) / uri) if p.exists()), here / uri)
+    return path
+
+
+def number_output_figures(app, doctree):
+    """Every described PNG a cell shows becomes a numbered figure: alt text, caption, label."""
+    docname, number = app.env.docname, chapter_number(app.env.docname)
+    std, count = app.env.get_domain("std"), 0
+    for image in list(doctree.findall(nodes.image)):
+        if isinstance(image.parent, nodes.figure) or not image["uri"].endswith(".png"):
+            continue
+        path = _output_image_path(app, docname, image["uri"])
+        description = png_text(path.read_bytes()).get("Description") if path.exists() else None
+        if not description:
+            continue
+        count += 1
+        label = f"fig-{docname.rsplit('/', 1)[-1][:2]}-{count}"
+        title = f"Figure {number}.{count}" if number else f"Figure {count}"
+        image["alt"] = description
+        caption_text = description.removeprefix("Figure: ")
+        caption = nodes.caption("", "", nodes.inline("", f"{title} ", classes=["caption-number"]),
+                                nodes.Text(caption_text))
+        figure = nodes.figure("", classes=["output-figure"], ids=[label], names=[label])
+        image.replace_self(figure)
+        figure += [image, caption]
+        std.anonlabels[label] = (docname, label)
+        std.labels[label] = (docname, label, title)
 
 
 def page_links(app, docname, pub) -> Links:
@@ -203,6 +269,7 @@ def check_mathjax(app):
 
 def setup(app):
     app.connect("builder-inited", check_mathjax)
+    app.connect("doctree-read", number_output_figures)
     app.connect("doctree-resolved", add_exercise_launch_links)
     app.connect("html-page-context", rewrite_launch_buttons, priority=502)
     app.connect("html-page-context", add_pdf_button, priority=502)

@@ -1,4 +1,4 @@
-"""scripts/book_extension.py's pure parts: a figure's <img> style, PNG size and dpi."""
+"""scripts/book_extension.py's pure parts: a figure's <img> style, PNG size, dpi and text."""
 
 from __future__ import annotations
 
@@ -11,7 +11,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 pytest.importorskip("sphinx")
-from book_extension import figure_style, png_size_and_dpi  # noqa: E402
+from book_extension import (  # noqa: E402
+    chapter_number,
+    figure_style,
+    png_size_and_dpi,
+    png_text,
+)
 
 
 def _png(width_in, height_in, dpi):
@@ -30,9 +35,33 @@ def test_png_size_and_dpi_reads_what_matplotlib_wrote():
     assert png_size_and_dpi(b"GIF89a" + bytes(40)) is None
 
 
-def test_figure_style_keeps_width_drops_height_adds_a_legible_floor():
-    """width kept, height gone, min-width = inches * 72 * 0.8 (10 pt -> 8 px), rounded up."""
-    style = figure_style("width: 759px; height: 329px;", (1518, 658, 200.0))
-    assert style == "width: 759px; min-width: 438px;"   # 1518 / 200 * 57.6 = 437.2
+def test_figure_style_keeps_width_as_a_most_and_drops_height_and_min_width():
+    """width kept, capped at the column (max-width: 100%); no fixed height, no min-width that
+    would push a figure past a phone's column (issue 24)."""
+    style = figure_style("width: 759px; height: 329px; min-width: 438px;", (1518, 658, 200.0))
+    assert style == "width: 759px; max-width: 100%;"
+    assert "min-width" not in style and "height" not in style
     assert figure_style(style, (1518, 658, 200.0)) == style          # idempotent
-    assert figure_style("height: 10px", (100, 50, None)) == ""       # no dpi: no floor
+    assert figure_style("", (1518, 658, 200.0)) == "width: 759px; max-width: 100%;"
+    assert figure_style("height: 10px", (100, 50, None)) == ""       # no dpi: nothing to cap
+
+
+def test_png_text_reads_the_description_matplotlib_wrote():
+    """savefig(metadata=...) writes tEXt chunks; png_text reads them back, and nothing else."""
+    fig, _ = plt.subplots(figsize=(2, 1))
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Description": "Figure: test accuracy.",
+                                                "Smallest text pt": "8"})
+    plt.close(fig)
+    text = png_text(buffer.getvalue())
+    assert text["Description"] == "Figure: test accuracy."
+    assert text["Smallest text pt"] == "8"
+    assert png_text(b"GIF89a" + bytes(40)) == {}
+
+
+def test_chapter_number_from_the_docname():
+    """Figure numbers: 'Figure 5.3' in book/05_..., 'Figure A.1' in appendix A."""
+    assert chapter_number("book/05_lego_bricks") == "5"
+    assert chapter_number("book/10_wiring") == "10"
+    assert chapter_number("book/appendix_b_instructors") == "B"
+    assert chapter_number("book/glossary") == ""
