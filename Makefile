@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 DATA_STAMP := $(VENV)/.data-stamp
 
-.PHONY: help install data results browser mathjax sandbox test test-all lint book book-ci book-check pdf publish bench exercises grade feedback grades clean
+.PHONY: help install data results browser mathjax axe sandbox test test-all lint book book-ci book-check pdf publish bench exercises grade feedback grades clean
 
 help:
 	@echo "make book    build the Jupyter Book and its PDF into _build/html (sets up .venv and the data)"
@@ -52,7 +52,7 @@ WITH_POSTGRES := pg_env=$$(bash scripts/start_postgres.sh) && eval "$$pg_env" &&
 test: lint data sandbox
 	@$(WITH_POSTGRES) $(PYTEST) -m "not slow" $(PYTEST_ARGS)
 
-test-all: lint data sandbox browser
+test-all: lint data sandbox browser axe
 	@$(WITH_POSTGRES) $(PYTEST) $(PYTEST_ARGS)
 
 # Every trained network of both articles, in the results cache ($$NNLEGO_RESULTS, else the user
@@ -65,6 +65,12 @@ results: data
 # _build/vendor/mathjax (scripts/get_mathjax.sh); _config.yml's mathjax_path points there.
 mathjax:
 	@bash scripts/get_mathjax.sh _build/vendor/mathjax
+
+# axe-core for the accessibility check of the built book (tests/book/test_accessibility.py):
+# npm's axe-core, pinned and checked, into _build/test-vendor/axe-core (scripts/get_axe.sh);
+# the tests inject it into each page, the site never ships it.
+axe: browser
+	@bash scripts/get_axe.sh _build/test-vendor/axe-core
 
 # The book and its PDF (every page links it): incremental, reusing cached notebook outputs and
 # trained results. BOOK_FLAGS="--all -W --keep-going" makes it a strict build (.ci/run).
@@ -90,7 +96,7 @@ pdf: $(STAMP) browser mathjax
 
 # The checks of an existing build (tests/book/); they fail (rather than skip) when there is no
 # build, no Chromium or no PDF.
-book-check: $(STAMP) browser
+book-check: $(STAMP) browser axe
 	NNLEGO_REQUIRE_BOOK=1 $(VENV)/bin/pytest -q -p no:xdist -m browser tests/book
 
 # Publish the built book (after `make book-ci`) to the gh-pages branch, which GitHub Pages
@@ -98,16 +104,16 @@ book-check: $(STAMP) browser
 publish: $(STAMP)
 	$(VENV)/bin/ghp-import --no-jekyll --push --force _build/html
 
-# Debian's Chromium and ChromeDriver for the browser checks, poppler-utils for the PDF's
-# (apt; sudo when not root).
+# Debian's Chromium and ChromeDriver for the browser checks, poppler-utils for the PDF's, npm
+# for the pinned axe-core (apt; sudo when not root).
 browser:
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
-	    || ! command -v pdftoppm >/dev/null; then \
+	    || ! command -v pdftoppm >/dev/null || ! command -v npm >/dev/null; then \
 	  sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
-	  echo "installing Debian's chromium, chromium-driver and poppler-utils (apt-get)"; \
+	  echo "installing Debian's chromium, chromium-driver, poppler-utils and npm (apt-get)"; \
 	  $$sudo apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium chromium-driver \
-	    poppler-utils; \
+	    poppler-utils npm; \
 	fi
 
 bench: $(STAMP)

@@ -3,9 +3,13 @@
     python scripts/book_pdf.py _build/singlehtml _build/html/nnlego.pdf
 
 The page is opened with every http(s) request blocked (the maths must come from the build's own
-MathJax), every image is loaded, MathJax's typesetting is awaited, then Chrome DevTools'
-``Page.printToPDF`` writes A4 pages with backgrounds (the figures' colours). `make pdf` runs it
-after ``jupyter-book build --builder singlehtml``.
+MathJax), every image is loaded, MathJax's typesetting is awaited, then the page is laid out as
+paper (print media, the A4 text width): the book's script (``nnlego.js``) fits the display
+equations to that width, and the script refuses to print when an equation, figure, table or
+code box would still be cut at the paper's edge. Chrome DevTools' ``Page.printToPDF`` then
+writes A4 pages with backgrounds (the figures' colours); the print styles of ``nnlego.css``
+leave out the toggles and folded code. `make pdf` runs it after ``jupyter-book build
+--builder singlehtml``.
 """
 
 from __future__ import annotations
@@ -28,6 +32,29 @@ Promise.all([...images, maths]).then(() => done({
     images: document.images.length,
     equations: document.querySelectorAll('mjx-container').length,
     raw: document.querySelectorAll('.math:not(:has(mjx-container))').length}));
+"""
+
+
+MARGIN_IN = 0.6
+PAPER_IN = (8.27, 11.69)                              # A4
+TEXT_WIDTH_PX = round((PAPER_IN[0] - 2 * MARGIN_IN) * 96)   # the paper's text width in CSS px
+
+# After the print layout: what would be cut at the paper's edge (content wider than its box).
+CUT_JS = """
+const done = arguments[arguments.length - 1];
+if (window.nnlegoFitEquations) window.nnlegoFitEquations();
+requestAnimationFrame(() => {
+  const cut = [];
+  const sel = 'mjx-container[display="true"], main img, main table, main pre, main .cell_output';
+  for (const el of document.querySelectorAll(sel)) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0) continue;
+    const over = Math.max(el.scrollWidth - el.clientWidth, r.right - window.innerWidth);
+    if (over > 2) cut.push(el.tagName.toLowerCase() + ': ' +
+                           (el.textContent || el.getAttribute('src') || '').trim().slice(0, 50));
+  }
+  done(cut);
+});
 """
 
 
@@ -62,9 +89,15 @@ def print_pdf(page: Path, out: Path) -> dict:
         try:
             driver.get(page.resolve().as_uri())
             found = driver.execute_async_script(WAIT_JS)
+            driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+                "width": TEXT_WIDTH_PX, "height": 1000, "deviceScaleFactor": 1,
+                "mobile": False})
+            found["cut"] = driver.execute_async_script(CUT_JS)
             pdf = driver.execute_cdp_cmd("Page.printToPDF", {
-                "printBackground": True, "paperWidth": 8.27, "paperHeight": 11.69,
-                "marginTop": 0.6, "marginBottom": 0.6, "marginLeft": 0.6, "marginRight": 0.6,
+                "printBackground": True, "paperWidth": PAPER_IN[0], "paperHeight": PAPER_IN[1],
+                "marginTop": MARGIN_IN, "marginBottom": MARGIN_IN, "marginLeft": MARGIN_IN,
+                "marginRight": MARGIN_IN,
                 "displayHeaderFooter": True, "headerTemplate": "<span></span>",
                 "footerTemplate": '<div style="font-size:8px;width:100%;text-align:center">'
                                   '<span class="pageNumber"></span></div>'})
@@ -102,6 +135,10 @@ def main(argv=None):
     found = print_pdf(book_page(args.build), args.out)
     if found["raw"]:
         sys.exit(f"book_pdf: {found['raw']} equations were not typeset; not a PDF to ship")
+    if found["cut"]:
+        sys.exit(f"book_pdf: {len(found['cut'])} outputs wider than the paper's text "
+                 f"({TEXT_WIDTH_PX} px) would be cut: {found['cut'][:10]}; make them fit "
+                 "(book/_static/nnlego.css, nnlego.js) and run make pdf again")
     size = args.out.stat().st_size / 1e6
     print(f"book_pdf: {args.out} ({size:.1f} MB): {found['images']} images, "
           f"{found['equations']} typeset equations")

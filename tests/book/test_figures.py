@@ -1,4 +1,4 @@
-"""Every figure of the built book keeps its true shape, and stays legible on a phone.
+"""Every figure of the built book keeps its true shape, and stays legible.
 
 Measured in the browser, for every image of every page, on a 1280 x 900 desktop and a
 412 x 915 phone (a Pixel's CSS size):
@@ -6,31 +6,40 @@ Measured in the browser, for every image of every page, on a 1280 x 900 desktop 
 - **shape**: the rendered aspect ratio (``getBoundingClientRect``) equals the file's natural
   aspect ratio (``naturalWidth / naturalHeight``) within 2%. Retina figures carry an inline
   ``width``/``height``; a ``max-width: 100%`` that shrinks only the width squashes them.
-- **legibility**: a figure's text must not render below 8 CSS px when it was drawn at 10 pt.
-  A PNG of ``dpi`` dots per inch holds ``dpi / 72`` pixels per point, so its rendered
+- **legibility at 1280 px**: a figure's text must not render below 8 CSS px when it was drawn
+  at 10 pt. A PNG of ``dpi`` dots per inch holds ``dpi / 72`` pixels per point, so its rendered
   scale is ``px_per_pt = rendered_width / natural_width * dpi / 72``; the check asks
   ``10 * px_per_pt >= 8``, i.e. ``px_per_pt >= 0.8``. The dpi comes from the PNG's pHYs chunk
   (matplotlib writes it; retina figures say 200). Images without a dpi (SVG icons) are only
   checked for shape.
+- **annotations at 1280 px**: the text written on the data (``ax.text``: the accuracy
+  matrix's cells, the knock-out drops) renders at >= 10 CSS px. Its size in points is in the
+  PNG (``nnlego.plots.display``: ``Smallest annotation pt``).
+- **on a phone** every figure fits the column (``test_layout.py``), so a wide one is smaller
+  than on a laptop: it must then open, full size, when tapped (Sphinx's link to the file).
 """
 
 from __future__ import annotations
 
 import pytest
-from booksite import SCREENSHOTS, file_of, load_images, open_page, png_size_and_dpi, set_viewport
+from booksite import (SCREENSHOTS, file_of, load_images, open_page, png_size_and_dpi,
+                      png_text, set_viewport)
 
 pytestmark = pytest.mark.browser
 
 SCREENS = {"desktop": (1280, 900, False), "phone": (412, 915, True)}
 ASPECT_TOLERANCE = 0.02
 MIN_PX_PER_PT = 0.8          # 10 pt figure text at >= 8 CSS px
+MIN_ANNOTATION_PX = 10.0     # text on the data (ax.text) at >= 10 CSS px, at 1280 px
+ANNOTATION_KEY = "Smallest annotation pt"   # nnlego.plots.display.SMALLEST_ANNOTATION_KEY
 
 _RENDERED_JS = """
 return Array.from(document.images).map(img => {
     const r = img.getBoundingClientRect();
     return {src: img.currentSrc || img.src, width: r.width, height: r.height,
             natural_width: img.naturalWidth, natural_height: img.naturalHeight,
-            in_main: !!img.closest('main')};
+            in_main: !!img.closest('main'),
+            link: (img.closest('a[href]') || {href: ''}).href};
 }).filter(img => img.width > 0 && img.height > 0);
 """
 
@@ -87,9 +96,32 @@ def test_every_image_keeps_its_aspect_ratio(driver, pages, screen):
     assert not bad, f"{n_bad} images distorted on the {screen} screen: {bad}"
 
 
+def annotation_px(img):
+    """CSS px of the smallest annotation a rendered figure shows (None: it has none)."""
+    path, scale = file_of(img["src"]), px_per_pt(img)
+    if scale is None:
+        return None
+    size = png_text(path).get(ANNOTATION_KEY)
+    return None if size is None else float(size) * scale
+
+
+def test_annotation_px_scales_the_points_by_the_rendering(tmp_path):
+    """The measure itself: 10 pt at 200 dpi, shown at half its pixels, is 13.9 px."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(2, 1), dpi=200)
+    fig.subplots().text(0.5, 0.5, "91%", fontsize=10)
+    path = tmp_path / "matrix.png"
+    fig.savefig(path, dpi=200, metadata={ANNOTATION_KEY: "10"})
+    img = {"src": path.as_uri(), "width": 200.0, "natural_width": 400}
+    assert annotation_px(img) == pytest.approx(10 * 200 / 72 / 2, rel=1e-3)
+    assert annotation_px({**img, "width": 100.0}) < MIN_ANNOTATION_PX      # squeezed
+
+
 @pytest.mark.slow
 def test_figure_text_is_legible(driver, pages, screen):
-    """Every figure with a dpi renders at >= 0.8 CSS px per point (10 pt text >= 8 px)."""
+    """At 1280 px every figure with a dpi renders at >= 0.8 CSS px per point (10 pt text >=
+    8 px) and its annotations at >= 10 px; on a phone, a smaller figure opens full size."""
     small, n_checked = {}, 0
     for doc in pages:
         for img in rendered_images(driver, doc):
@@ -97,10 +129,17 @@ def test_figure_text_is_legible(driver, pages, screen):
             if scale is None:
                 continue
             n_checked += 1
-            if scale < MIN_PX_PER_PT:
-                name = img["src"].rsplit("/", 1)[-1][:16]
-                small.setdefault(doc, []).append(f"{name}: {scale:.2f} px/pt "
-                                                 f"({img['width']:.0f} px wide)")
+            name = img["src"].rsplit("/", 1)[-1][:16]
+            problems = []
+            if screen == "desktop" and scale < MIN_PX_PER_PT:
+                problems.append(f"{scale:.2f} px/pt ({img['width']:.0f} px wide)")
+            note = annotation_px(img) if screen == "desktop" else None
+            if note is not None and note < MIN_ANNOTATION_PX:
+                problems.append(f"annotations {note:.1f} px tall")
+            if screen == "phone" and scale < MIN_PX_PER_PT and img["link"] != img["src"]:
+                problems.append(f"{scale:.2f} px/pt and no link to the full-size file")
+            if problems:
+                small.setdefault(doc, []).append(f"{name}: {', '.join(problems)}")
     assert n_checked > 0, "no figure with a dpi found: is the build's _images/ empty?"
     assert not small, f"figures too small to read on the {screen} screen: {small}"
 

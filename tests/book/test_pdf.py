@@ -1,7 +1,13 @@
-"""The whole book as one PDF (``make pdf``): every chapter, its figures and typeset maths.
+"""The whole book as one PDF (``make pdf``): every chapter, its figures and typeset maths, clean.
 
 Read with Debian's poppler-utils: ``pdftotext`` for the text, ``pdfimages -list`` for the
 embedded pictures, ``pdftoppm`` to turn pages into images and find the figures' colours.
+
+Clean (issue 24): no printed toggle ("Show code cell source" on a line of its own), no
+near-blank page (the last ink above a third of the page's text area, except on the last
+page), and nothing cut at the paper's edge: the printed page, laid out in Chromium as paper
+(print media, the A4 text width), has no display equation, figure, table or code box wider
+than its box (a clipped equation prints with a scrollbar).
 """
 
 from __future__ import annotations
@@ -9,10 +15,11 @@ from __future__ import annotations
 import io
 import re
 import subprocess
+import sys
 
 import numpy as np
 import pytest
-from booksite import HTML, find_program, skip_or_fail
+from booksite import HTML, ROOT, find_program, skip_or_fail
 from PIL import Image
 
 pytestmark = pytest.mark.browser
@@ -20,6 +27,10 @@ pytestmark = pytest.mark.browser
 PDF = HTML / "nnlego.pdf"
 RAW_TEX = ("\\begin", "$$", "\\(", "\\frac", "\\partial", "\\sigma", "\\mathbf")
 TYPESET = "∂σλ∑"            # glyphs that only typeset maths puts in the text (∂C/∂W, σ(z))
+TOGGLES = ("Show code cell source", "Hide code cell source", "Show code cell outputs",
+           "Hide code cell outputs", "Show code cell content", "Hide code cell content")
+MIN_FILL = 1 / 3             # a page's last ink at least this far down its text area
+MARGIN_IN, PAGE_IN = 0.6, 11.69
 
 
 def _poppler(tool, *args):
@@ -55,6 +66,79 @@ def test_colourful_fraction_tells_a_figure_from_text():
     bricks[..., 2], bricks[:5, :, 0] = 200, 220
     assert colourful_fraction(grey) == 0.0
     assert colourful_fraction(bricks) == 1.0
+
+
+def toggle_lines(text):
+    """The lines of the PDF's text that are a toggle's label and nothing else."""
+    return [line.strip() for line in text.splitlines() if line.strip() in TOGGLES]
+
+
+def page_fill(grey):
+    """How far down the text area (0..1) a page's last ink is, from a greyscale render."""
+    height = grey.shape[0]
+    margin = int(np.ceil(MARGIN_IN / PAGE_IN * height))
+    body = grey[margin:height - margin]             # the footer's page number is in the margin
+    rows = np.nonzero((body < 200).any(axis=1))[0]
+    return (rows[-1] + 1) / len(body) if len(rows) else 0.0
+
+
+def test_toggle_lines_and_page_fill_measure_what_they_say():
+    """The measures themselves: a label alone on its line is a toggle, one in a sentence is
+    not; a page inked to a fifth of its text area is near-blank, one inked to the end is not."""
+    assert toggle_lines("x\n   Show code cell source  \ny") == ["Show code cell source"]
+    assert toggle_lines("click “Show code cell source” to see it") == []
+    page = np.full((240, 170), 255, dtype=np.uint8)
+    page[20:60, 20:150] = 0                          # text area rows 13..227: ink to row 60
+    assert page_fill(page) == pytest.approx((60 - 13) / 214, abs=0.01)
+    assert page_fill(page) < MIN_FILL
+    page[200:226] = 0
+    assert page_fill(page) > 0.9
+
+
+def _page_greys(pdf):
+    out = _poppler("pdftoppm", "-r", "20", "-gray", "-png", str(pdf))
+    return [np.asarray(Image.open(io.BytesIO(b"\x89PNG" + chunk)).convert("L"))
+            for chunk in out.split(b"\x89PNG")[1:]]
+
+
+@pytest.mark.slow
+def test_the_pdf_prints_no_toggles(text):
+    """Folded code prints neither its toggle nor an empty box: no label on a line of its own."""
+    found = toggle_lines(text)
+    assert not found, f"{len(found)} toggles printed in the PDF: {sorted(set(found))}"
+
+
+@pytest.mark.slow
+def test_the_pdf_has_no_near_blank_pages(pdf):
+    """Every page but the last is inked at least a third of the way down its text area."""
+    fills = [page_fill(grey) for grey in _page_greys(pdf)]
+    blank = [f"page {i} ({fill:.0%})" for i, fill in enumerate(fills[:-1], start=1)
+             if fill < MIN_FILL]
+    assert not blank, f"{len(blank)} of {len(fills)} pages near-blank: {blank}"
+
+
+@pytest.mark.slow
+def test_the_printed_page_fits_the_paper(driver, pdf):
+    """The single-page build laid out as paper: no equation, figure, table or code cut."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from book_pdf import CUT_JS, TEXT_WIDTH_PX, WAIT_JS
+
+    page = HTML.parent / "singlehtml" / "book.html"     # what make pdf printed
+    if not page.exists():
+        skip_or_fail(f"no printed page at {page}: run `make pdf`")
+    driver.get(page.as_uri())
+    driver.set_script_timeout(300)
+    try:
+        driver.execute_async_script(WAIT_JS)
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": TEXT_WIDTH_PX, "height": 1000, "deviceScaleFactor": 1, "mobile": False})
+        cut = driver.execute_async_script(CUT_JS)
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        driver.set_script_timeout(60)
+    assert not cut, f"{len(cut)} outputs cut at the paper's edge: {cut[:15]}"
 
 
 @pytest.mark.slow
