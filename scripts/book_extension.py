@@ -216,6 +216,17 @@ def number_output_figures(app, doctree):
         std.labels[label] = (docname, label, title)
 
 
+_NUMBER = re.compile(r"^[\s\[\](),;+\-−–~≈%×x/*.\d]*\d[\s\[\](),;+\-−–~≈%×x/*.\d]*$")
+
+
+def mark_numeric_cells(app, doctree, docname):
+    """Table cells that hold only numbers get class ``numeric``: they never break inside a
+    number when a table wraps to fit a phone (``nnlego.css``)."""
+    for entry in doctree.findall(nodes.entry):
+        if _NUMBER.match(entry.astext()):
+            entry["classes"].append("numeric")
+
+
 def page_links(app, docname, pub) -> Links:
     """The published URLs of every glossary term, label and page, from Sphinx's std domain."""
     env, std = app.env, app.env.get_domain("std")
@@ -271,6 +282,7 @@ def setup(app):
     app.connect("builder-inited", check_mathjax)
     app.connect("doctree-read", number_output_figures)
     app.connect("doctree-resolved", add_exercise_launch_links)
+    app.connect("doctree-resolved", mark_numeric_cells)
     app.connect("html-page-context", rewrite_launch_buttons, priority=502)
     app.connect("html-page-context", add_pdf_button, priority=502)
     app.connect("build-finished", fix_figure_sizes)

@@ -12,6 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 pytest.importorskip("sphinx")
 from book_extension import (  # noqa: E402
+    _NUMBER,
     chapter_number,
     figure_style,
     png_size_and_dpi,
@@ -65,3 +66,11 @@ def test_chapter_number_from_the_docname():
     assert chapter_number("book/10_wiring") == "10"
     assert chapter_number("book/appendix_b_instructors") == "B"
     assert chapter_number("book/glossary") == ""
+
+
+def test_numeric_cells_are_numbers_and_only_numbers():
+    """'-0.025', '87.3% [87.1%, 87.5%]', '4 × 4' are numbers; '4 neurons', 'n/a' are not."""
+    for text in ("-0.025", "+0.355", "87.3% [87.1%, 87.5%]", "4 × 4", "9833", "−1.5"):
+        assert _NUMBER.match(text), text
+    for text in ("4 neurons", "n/a", "original", "", "0.5 (z)"):
+        assert not _NUMBER.match(text), text

@@ -120,7 +120,8 @@ def plot_accuracy_matrix(matrix, row_labels, col_labels, *, ax=None, reference=N
         ax = Figure(
             figsize=(1.9 * len(col_labels) + 1.8, 1.3 * len(row_labels) + 1.2), layout="constrained"
         ).subplots()
-    im = ax.imshow(matrix, cmap="Greens", vmin=0, vmax=1)
+    # aspect="auto": a cell takes the width its three lines of text need, not a square
+    im = ax.imshow(matrix, cmap="Greens", vmin=0, vmax=1, aspect="auto")
     if colorbar:
         bar = ax.figure.colorbar(im, ax=ax, shrink=0.85, label="test accuracy")
         bar.ax.yaxis.set_major_formatter(PercentFormatter(1.0))

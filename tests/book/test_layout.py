@@ -150,9 +150,10 @@ def full_page_screenshot(driver, path):
     """The whole page (up to 16000 CSS px tall) at one device pixel per CSS px."""
     height = min(driver.execute_script("return document.documentElement.scrollHeight;"), 16000)
     width = driver.execute_script("return document.documentElement.clientWidth;")
+    ratio = driver.execute_script("return window.devicePixelRatio;") or 1
     shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
         "format": "png", "captureBeyondViewport": True,
-        "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}})
+        "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1 / ratio}})
     path.write_bytes(base64.b64decode(shot["data"]))
 
 
