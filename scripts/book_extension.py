@@ -16,8 +16,8 @@ What the theme does not do for us, each from the one setting in ``_config.yml`` 
   than the column, at 1280 px or on a phone (where Sphinx's link opens the full-size file).
 - **Figures described and numbered.** Each figure a notebook cell shows carries its own words
   in its PNG (``nnlego.plots.display``: ``Description``); it becomes the ``<img>``'s alt text
-  (instead of the file's name) and the caption of a numbered figure, ``Figure 5.3``, whose
-  label ``fig-05-3`` other pages can ``{ref}``.
+  (instead of the file's name) and the caption of a figure Sphinx numbers (``Figure 27``),
+  whose label ``fig-09-2`` (chapter 9's second figure) other pages can ``{numref}``.
 - **Notebooks that read like the page.** The theme copies each chapter's executed notebook to
   ``_sources/<docname>.ipynb``, the file Colab opens. After the build each one gets its glued
   numbers in the prose and plain Markdown for what Jupyter cannot render
@@ -173,16 +173,6 @@ def png_text(data):
     return chunks
 
 
-def chapter_number(docname):
-    """'5' for book/05_lego_bricks, 'A' for book/appendix_a_exercises, '' otherwise."""
-    name = docname.rsplit("/", 1)[-1]
-    if match := re.match(r"(\d+)_", name):
-        return str(int(match.group(1)))
-    if match := re.match(r"appendix_([a-z])_", name):
-        return match.group(1).upper()
-    return ""
-
-
 def _output_image_path(app, docname, uri):
     path = Path(uri)
     if not path.is_absolute():
@@ -192,8 +182,10 @@ def _output_image_path(app, docname, uri):
 
 
 def number_output_figures(app, doctree):
-    """Every described PNG a cell shows becomes a numbered figure: alt text, caption, label."""
-    docname, number = app.env.docname, chapter_number(app.env.docname)
+    """Every described PNG a cell shows becomes a figure Sphinx numbers ("Figure 27",
+    ``numfig``): its description is the alt text and the caption; its label ``fig-09-2`` (the
+    chapter's second figure) works with ``{numref}``."""
+    docname = app.env.docname
     std, count = app.env.get_domain("std"), 0
     for image in list(doctree.findall(nodes.image)):
         if isinstance(image.parent, nodes.figure) or not image["uri"].endswith(".png"):
@@ -204,16 +196,14 @@ def number_output_figures(app, doctree):
             continue
         count += 1
         label = f"fig-{docname.rsplit('/', 1)[-1][:2]}-{count}"
-        title = f"Figure {number}.{count}" if number else f"Figure {count}"
         image["alt"] = description
         caption_text = description.removeprefix("Figure: ")
-        caption = nodes.caption("", "", nodes.inline("", f"{title} ", classes=["caption-number"]),
-                                nodes.Text(caption_text))
+        caption = nodes.caption("", caption_text)
         figure = nodes.figure("", classes=["output-figure"], ids=[label], names=[label])
         image.replace_self(figure)
         figure += [image, caption]
         std.anonlabels[label] = (docname, label)
-        std.labels[label] = (docname, label, title)
+        std.labels[label] = (docname, label, caption_text)
 
 
 _NUMBER = re.compile(r"^[\s\[\](),;+\-−–~≈%×x/*.\d]*\d[\s\[\](),;+\-−–~≈%×x/*.\d]*$")

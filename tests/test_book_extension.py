@@ -13,7 +13,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 pytest.importorskip("sphinx")
 from book_extension import (  # noqa: E402
     _NUMBER,
-    chapter_number,
     figure_style,
     png_size_and_dpi,
     png_text,
@@ -58,14 +57,6 @@ def test_png_text_reads_the_description_matplotlib_wrote():
     assert text["Description"] == "Figure: test accuracy."
     assert text["Smallest text pt"] == "8"
     assert png_text(b"GIF89a" + bytes(40)) == {}
-
-
-def test_chapter_number_from_the_docname():
-    """Figure numbers: 'Figure 5.3' in book/05_..., 'Figure A.1' in appendix A."""
-    assert chapter_number("book/05_lego_bricks") == "5"
-    assert chapter_number("book/10_wiring") == "10"
-    assert chapter_number("book/appendix_b_instructors") == "B"
-    assert chapter_number("book/glossary") == ""
 
 
 def test_numeric_cells_are_numbers_and_only_numbers():

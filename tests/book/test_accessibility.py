@@ -101,7 +101,7 @@ def test_every_page_passes_axe(driver, pages, axe_source):
 
 @pytest.mark.slow
 def test_every_figure_is_described_and_numbered(driver, pages):
-    """Each figure of a chapter has alt text in words and a number ("Fig. 5.2") in a caption."""
+    """Each figure of a chapter has alt text in words and a number ("Figure 27") in a caption."""
     bad, n_figures = {}, 0
     for doc in pages:
         for fig in open_page(driver, doc).execute_script(_FIGURES_JS):
