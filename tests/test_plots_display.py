@@ -143,3 +143,14 @@ def test_two_hidden_layers_figure_fits_a_laptops_column():
                                        rng.standard_normal((16, 16)))
     width, _ = fig.get_size_inches()
     assert width <= COLUMN_INCHES_AT_1280 * (100 / 72) / 0.8
+
+
+def test_a_plot_leads_its_alt_text_with_what_it_is_unless_the_caller_named_it():
+    """plot_correlation_maps says it draws correlation maps; a caller's own label wins."""
+    maps = {"a": np.zeros((28, 28)), "b": np.ones((28, 28))}
+    text = display.describe(plots.plot_correlation_maps(maps, grid=4))
+    assert text.startswith("Figure: Correlation maps: how alike each pixel's weights"), text
+    mine = Figure()
+    mine.set_label("my own words")
+    text = display.describe(plots.plot_correlation_maps(maps, grid=4, fig=mine))
+    assert text.startswith("Figure: my own words."), text

@@ -52,3 +52,11 @@ def _bare(ax):
     ax.set_yticks([])
 
 
+
+
+def describe_as(fig, sentence):
+    """Lead ``fig``'s alt text with ``sentence`` (``display.describe``), unless the caller gave
+    the figure a label of its own."""
+    if not fig.get_label():
+        fig.set_label(sentence)
+    return fig

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from ..bricks import brick_grid_shape, hidden_images
 from ..smoothness import composed_images
-from ._style import PANEL_INCHES, _bare, symmetric_norm, weight_cmap
+from ._style import PANEL_INCHES, _bare, describe_as, symmetric_norm, weight_cmap
 
 SMALL_PANEL = 0.6   # the two-layer figure's panels, as a fraction of PANEL_INCHES
 
@@ -45,6 +45,9 @@ def plot_two_hidden_layers(W1, W2, *, fig=None) -> Figure:
             ax.set_title(f"#{j}", fontsize=8)
         subfig.colorbar(im, ax=list(axes), shrink=0.8, label=label, location="bottom")
         subfig.suptitle(title, fontsize=10)
+    describe_as(fig, (
+        "3blue1brown's 784-16-16-10 network: layer 1's weight images, layer 2's "
+        "weights over layer 1, and layer 2 composed onto the pixels"))
     return fig
 
 
@@ -84,6 +87,9 @@ def plot_template_matches(images, templates, match, *, mask=None, titles=None,
                 ax.set_title(f"{name}\nr² = {match.r2[i]:.2f}", fontsize=8)
     axes[0, 0].set_ylabel("weights")
     axes[1, 0].set_ylabel("best template")
+    describe_as(fig, (
+        "Hidden neurons' weight images (top row) above the edge or loop template "
+        "each matches best (bottom row)"))
     return fig
 
 

@@ -14,6 +14,7 @@ from ._style import (
     PANEL_INCHES,
     _bare,
     _draw_tile_grid,
+    describe_as,
     fitted_norm,
     symmetric_norm,
     weight_cmap,
@@ -97,6 +98,9 @@ def plot_correlation_maps(maps, grid=4, *, fig=None, scale="fitted") -> Figure:
                              vmax=norm.vmax, title=title, colorbar=False, scale=scale)
     fig.colorbar(axes[0].images[0], ax=list(axes[:len(maps)]), shrink=0.85,
                  label=CORRELATION_LABEL)
+    describe_as(fig, (
+        "Correlation maps: how alike each pixel's weights are to its neighbours', "
+        "tile grid drawn"))
     return fig
 
 
@@ -194,4 +198,5 @@ def plot_neuron_tiles(images, grid=4, *, highlights=None, titles=None, fig=None)
         if titles is not None:
             ax.set_title(titles[i], fontsize=9)
     fig.colorbar(axes[0].images[0], ax=list(axes), shrink=0.85, label="weight")
+    describe_as(fig, "Hidden neurons' weight images, tile grid drawn")
     return fig
