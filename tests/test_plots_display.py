@@ -90,7 +90,10 @@ def test_png_metadata_is_written_into_the_png():
     assert float(chunks[display.SMALLEST_TEXT_KEY]) <= 11
 
 
-def test_describe_inline_figures_outside_ipython_does_nothing():
+def test_describe_inline_figures_outside_ipython_does_nothing(monkeypatch):
+    """No IPython shell running (another test may have left one: pretend there is none)."""
+    IPython = pytest.importorskip("IPython")
+    monkeypatch.setattr(IPython, "get_ipython", lambda: None)
     assert display.describe_inline_figures() is False
 
 
