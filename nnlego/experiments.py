@@ -5,7 +5,11 @@ architecture, the training recipe and, for the second article, how the training 
 tile-shuffled (``derange``). :func:`run` trains it with one :func:`nnlego.train` call (inside
 :func:`nnlego.single_thread`, so the same settings and seed give the same bits) or loads it from
 the results cache, where the book, the command line and the tests find it again. The articles'
-named settings live in :mod:`nnlego.articles`.
+named settings live in :mod:`nnlego.articles`, which registers them here (:func:`register`), so
+:func:`run` also takes a name such as ``"savant_once"``.
+
+**Data.** :func:`load_dataset` gives the data set a run trains on; :func:`use_data` swaps the
+loader for a block (tests train on tiny stand-ins that way).
 
 **Seeds.** A run's ``seed`` becomes one ``np.random.SeedSequence``, which spawns the named
 streams of :data:`STREAMS`: the initial weights, the mini-batch order, the training images'
@@ -18,6 +22,7 @@ Book: chapters 5 to 10. Command line: ``nnlego reproduce``.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import time
@@ -113,14 +118,30 @@ def quick(settings: Settings) -> Settings:
                                n_epochs=QUICK_N_EPOCHS)
 
 
+NAMED: dict[str, Settings] = {}   # every named Settings; the articles register theirs
+
+
+def register(*settings: Settings) -> None:
+    """Make each of ``settings`` known by its name to :func:`get_settings` (and so :func:`run`)."""
+    for one in settings:
+        if not isinstance(one, Settings):
+            raise TypeError(f"settings must be Settings, got {type(one).__name__}: {one!r}")
+        known = NAMED.get(one.name)
+        if known is not None and known != one:
+            raise ValueError(f"the name {one.name!r} is already registered for other settings; "
+                             "give these settings another name (Settings(name=...))")
+        NAMED[one.name] = one
+
+
 def get_settings(settings) -> Settings:
-    """A :class:`Settings`, or the one of that name in :data:`nnlego.articles.NAMED`."""
-    from .articles import NAMED
+    """A :class:`Settings`, or the one registered under that name (:data:`NAMED`)."""
     if isinstance(settings, Settings):
         return settings
     if isinstance(settings, str) and settings in NAMED:
         return NAMED[settings]
-    raise ValueError(f"settings must be a Settings or one of {sorted(NAMED)}, got {settings!r}")
+    raise ValueError(f"settings must be a Settings or one of the registered names "
+                     f"{sorted(NAMED)}, got {settings!r}; the articles' names are registered "
+                     "when nnlego.articles is imported")
 
 
 def run_streams(seed: int) -> dict:
@@ -130,20 +151,43 @@ def run_streams(seed: int) -> dict:
 
 
 # -- data ----------------------------------------------------------------------------------------
-def _load_dataset(name):
-    """The :class:`nnlego.datasets.Dataset` called ``name`` (tests replace this function)."""
+_LOADERS: list = []   # the loaders use_data put in place, innermost last; none: the real data
+
+
+def _real_dataset(name):
     from . import datasets
     return datasets.load_mnist() if name == "mnist" else datasets.load_fashion_mnist()
 
 
-@functools.lru_cache(maxsize=2)
-def _dataset(name):
-    return _load_dataset(name)
+@functools.lru_cache(maxsize=4)
+def _load(loader, name):
+    return loader(name)
+
+
+def load_dataset(name: str):
+    """The :class:`nnlego.datasets.Dataset` called ``name`` (one of :data:`DATASETS`), loaded
+    once per process: the real one, or the stand-in of the innermost :func:`use_data`."""
+    check_choice("dataset", name, DATASETS)
+    return _load(_LOADERS[-1] if _LOADERS else _real_dataset, name)
+
+
+@contextlib.contextmanager
+def use_data(loader):
+    """Within the block, every run trains and tests on ``loader(name)`` instead of the real data
+    set ``name``: ``with use_data(lambda name: tiny_dataset(name)): run(...)``. The results
+    cache tells the two apart (its keys hold a fingerprint of the data)."""
+    if not callable(loader):
+        raise TypeError(f"loader must be a function name -> Dataset, got {loader!r}")
+    _LOADERS.append(loader)
+    try:
+        yield loader
+    finally:
+        _LOADERS.remove(loader)
 
 
 def shuffled_test_set(grid: int = 4, dataset: str = "fashion-mnist"):
     """``(X, y, perms)``: the test images, each tile-deranged with :data:`TEST_SHUFFLE_SEED`."""
-    X, y = _dataset(dataset).test
+    X, y = load_dataset(dataset).test
     X_shuffled, perms = derange_tiles(X, grid, rng=np.random.default_rng(TEST_SHUFFLE_SEED))
     return X_shuffled, y, perms
 
@@ -167,7 +211,7 @@ def training_setup(settings, seed: int = 0) -> Setup:
     the run's fixed permutation).
     """
     settings = get_settings(settings)
-    data = _dataset(settings.dataset)
+    data = load_dataset(settings.dataset)
     X, y = data.train
     if settings.n_train is not None:
         X, y = X[:settings.n_train], y[:settings.n_train]
@@ -184,7 +228,7 @@ def training_setup(settings, seed: int = 0) -> Setup:
 
 
 def _fingerprint(settings):
-    data = _dataset(settings.dataset)
+    data = load_dataset(settings.dataset)
     return data_fingerprint(data.train.X, data.train.y, data.test.X, data.test.y)
 
 

@@ -123,7 +123,7 @@ def test_short_or_visible_lines_are_not_treated_as_secrets():
 
 
 def test_the_base_class_alone_leaks_what_this_one_clears():
-    """The reason this preprocessor exists: nbgrader's ClearHiddenTests leaves outputs as they are."""
+    """Why this preprocessor exists: nbgrader's ClearHiddenTests leaves the outputs as they are."""
     from nbgrader.preprocessors import ClearHiddenTests
     output = new_output("stream", name="stdout", text=TEST_CELL)
     nb = new_notebook(cells=[answer_cell("print(In[7])", [output]), grade_cell(TEST_CELL)])

@@ -6,21 +6,16 @@ import json
 
 import numpy as np
 import pytest
-from support.tiny_data import tiny_dataset
 
 from nnlego import cli, runner
-from nnlego import experiments as ex
 from nnlego import reproduce as rp
 from nnlego.articles import _compare, savant, wth
 
 
 @pytest.fixture
-def tiny_data(monkeypatch, tmp_path):
-    monkeypatch.setattr(ex, "_load_dataset", lambda name: tiny_dataset(name))
+def tiny_data(tiny_data_sets, monkeypatch, tmp_path):
     monkeypatch.setenv("NNLEGO_RESULTS", str(tmp_path / "cache"))
-    ex._dataset.cache_clear()
-    yield tmp_path
-    ex._dataset.cache_clear()
+    return tmp_path
 
 
 def test_quick_reproduce_writes_the_report_and_reuses_the_cache(tiny_data):

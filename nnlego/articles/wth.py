@@ -56,6 +56,7 @@ ONE_CHANGE = {"N(0,1), quadratic, no L2 (network.py)": "network.py 30",
               "N(0,1/n_in), cross-entropy, L2 (network2)": "network2 30"}
 SNAPSHOT_RUNS = (NETWORK,)    # seed 0's weights while it trains (chapter 5; nnlego.snapshots)
 NAMED = {s.name: s for s in (NETWORK, NETWORK2, CE_LARGE, CE_SCALED, CE_LARGE_L2, THREE_B1B)}
+experiments.register(*NAMED.values())
 
 
 def plan(quick: bool = False) -> dict:

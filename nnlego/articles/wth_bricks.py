@@ -38,11 +38,11 @@ N_RANDOM = 200              # random knock-out sets per digit: the null of "top-
 
 
 def _test_set():
-    return experiments._dataset("mnist").test
+    return experiments.load_dataset("mnist").test
 
 
 def _mask():
-    return ink_mask(experiments._dataset("mnist").train.X)
+    return ink_mask(experiments.load_dataset("mnist").train.X)
 
 
 def untrained(result) -> Network:
@@ -149,7 +149,7 @@ def permutation_check(result, seed=0) -> dict:
 def cleanliness(runs, keys) -> dict:
     """Per one-change run (``{label: key}``): test accuracy, the mean |weight| of hidden neurons
     at pixels that never see ink, and the images' smoothness inside the inked area."""
-    X_train = experiments._dataset("mnist").train.X
+    X_train = experiments.load_dataset("mnist").train.X
     never_inked, mask = X_train.max(axis=0) == 0, _mask()
     out = {}
     for label, key in keys.items():
