@@ -147,7 +147,7 @@ sandbox: $(STAMP)
 	  $$sudo apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq bubblewrap; \
 	fi
-	@$(PY) -m nnlego.grading install-kernel
+	@$(PY) -m nnlego sandbox
 
 # Autograde every submission in submitted/<student>/<assignment>/ that the gradebook lacks, in
 # parallel (one task per student and assignment, one worker per core; `nnlego grade --help`),
@@ -156,20 +156,20 @@ sandbox: $(STAMP)
 # the workers.
 GRADE_OPTS = $(if $(filter-out $(ASSIGNMENTS),$(A))$(filter-out $(A),$(ASSIGNMENTS)),\
   $(foreach a,$(A),--assignment $(a))) $(if $(FORCE),--force) $(if $(W),--workers $(W))
-NNLEGO_GRADE := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/nnlego grade
+NNLEGO := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/nnlego
 grade: sandbox
-	$(NNLEGO_GRADE) $(GRADE_OPTS)
+	$(NNLEGO) grade $(GRADE_OPTS)
 
 # feedback/<student>/<assignment>/*.html for every graded submission, in parallel (hidden tests
 # cleared, nbgrader_config.py)
 feedback: $(STAMP)
-	$(NNLEGO_GRADE) --feedback $(GRADE_OPTS)
+	$(NNLEGO) feedback $(GRADE_OPTS)
 
 # grades.csv: one row per student and assignment (manual grades included once entered), and
 # review.csv: every piece the grader flagged for manual review, and why
 grades: $(STAMP)
 	$(NBGRADER) export --to grades.csv
-	$(PY) -m nnlego.grading review
+	$(NNLEGO) review
 
 clean:
 	rm -rf _build .pytest_cache

@@ -65,16 +65,18 @@ def sources(ref: str | None, into: Path) -> Path:
     return into
 
 
-def fresh_venv(src: Path, tmp: Path) -> Path:
+def fresh_venv(src: Path, tmp: Path, extras: str = "") -> Path:
     """A new venv in ``tmp/venv`` with nnlego's wheel (built from a copy of ``src``, so the
-    build leaves nothing in the sources) and a kernel; returns its python."""
+    build leaves nothing in the sources), its ``extras`` (e.g. ``"course"``) and a kernel;
+    returns its python."""
     wheels, copy = tmp / "wheels", tmp / "wheel-src"
     _copy_sources(src, copy)
     _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", wheels, copy])
     _run([sys.executable, "-m", "venv", tmp / "venv"])
     python = tmp / "venv" / "bin" / "python"
     wheel = next(wheels.glob("nnlego-*.whl"))
-    _run([python, "-m", "pip", "install", "--quiet", wheel, *KERNEL_TOOLS])
+    _run([python, "-m", "pip", "install", "--quiet", f"{wheel}[{extras}]" if extras else wheel,
+          *KERNEL_TOOLS])
     return python
 
 

@@ -8,7 +8,10 @@ same class. The expected scores come from grading each distinct variant once wit
 own API, one at a time, in a scratch course: nothing of :mod:`nnlego.grading.parallel` is
 involved, so they can check it.
 
-Used by ``tests/test_grade_parallel.py`` and ``benchmarks/bench_grading.py``.
+Every function takes ``repo``, the course's source: a clone of the repository (``solutions/``,
+``exercises/``, ``nbgrader_config.py`` and ``tests/wrong_solutions/``); nothing here reads files
+of its own installation. Used by ``tests/test_grade_parallel.py`` and
+``benchmarks/bench_grading.py``.
 """
 
 from __future__ import annotations
@@ -21,17 +24,16 @@ from pathlib import Path
 
 import nbformat
 
-REPO = Path(__file__).resolve().parents[2]
 KINDS = {"solution": 0.5, "wrong": 0.3, "blank": 0.15, "missing": 0.05}   # probabilities
 START = datetime.datetime(2026, 12, 1, 9, 0, 0)
 
 
-def assignments_of(repo=REPO) -> list[str]:
+def assignments_of(repo) -> list[str]:
     return sorted(p.name for p in (Path(repo) / "solutions").glob("[0-9]*")
                   if list(p.glob("*.ipynb")))
 
 
-def notebook_name(assignment, repo=REPO) -> str:
+def notebook_name(assignment, repo) -> str:
     (path,) = (Path(repo) / "solutions" / assignment).glob("*.ipynb")
     return path.stem
 
@@ -46,7 +48,7 @@ def wrong_answers(path) -> dict[str, str]:
     return {parts[i]: parts[i + 1].strip() + "\n" for i in range(1, len(parts), 2)}
 
 
-def variants(assignment, repo=REPO) -> dict[str, nbformat.NotebookNode]:
+def variants(assignment, repo) -> dict[str, nbformat.NotebookNode]:
     """Every notebook a synthetic student may hand in for the assignment, by variant name."""
     repo, name = Path(repo), notebook_name(assignment, repo)
     released = nbformat.read(repo / "exercises" / assignment / f"{name}.ipynb", 4)
@@ -67,7 +69,7 @@ def _answered(released, answers):
     return nb
 
 
-def draw_class(n_students, assignments, *, rng, repo=REPO) -> dict[tuple[str, str], str]:
+def draw_class(n_students, assignments, *, rng, repo) -> dict[tuple[str, str], str]:
     """{(student, assignment): variant} for n_students, drawn with rng (KINDS' probabilities)."""
     wrong = {a: [v for v in variants(a, repo) if v.startswith("wrong_")] for a in assignments}
     kinds, p = list(KINDS), list(KINDS.values())
@@ -82,7 +84,7 @@ def draw_class(n_students, assignments, *, rng, repo=REPO) -> dict[tuple[str, st
     return roster
 
 
-def write_class(course_root, roster, *, rng, repo=REPO) -> None:
+def write_class(course_root, roster, *, rng, repo) -> None:
     """Write submitted/<student>/<assignment>/<notebook>.ipynb (and timestamp.txt) of roster."""
     cache = {}
     for (student, assignment), variant in sorted(roster.items()):
@@ -96,7 +98,7 @@ def write_class(course_root, roster, *, rng, repo=REPO) -> None:
         (folder / "timestamp.txt").write_text(f"{when} UTC\n")
 
 
-def make_course(root, assignments, *, repo=REPO, db_url=None) -> Path:
+def make_course(root, assignments, *, repo, db_url=None) -> Path:
     """A course in root: the repository's nbgrader_config.py, solutions/ and a gradebook that
     knows the assignments (``nbgrader generate_assignment``, which also writes exercises/)."""
     from .gradebook import alembic_on_path
@@ -116,7 +118,7 @@ def make_course(root, assignments, *, repo=REPO, db_url=None) -> Path:
     return root
 
 
-def expected_scores(roster, *, repo=REPO) -> dict[tuple[str, str], dict[str, float]]:
+def expected_scores(roster, *, repo) -> dict[tuple[str, str], dict[str, float]]:
     """{(student, assignment): {cell: score}}: each distinct variant graded once, serially,
     by nbgrader's own API in a scratch course."""
     from nbgrader.api import Gradebook
