@@ -147,8 +147,8 @@ def permutation_check(result, seed=0) -> dict:
 
 
 def cleanliness(runs, keys) -> dict:
-    """Per one-change run (``{label: key}``): test accuracy, the mean |weight| of hidden neurons
-    at pixels that never see ink, and the images' smoothness inside the inked area."""
+    """Per one-change run (``{label: key}``): test accuracy, the mean absolute weight of hidden
+    neurons at pixels that never see ink, and the images' smoothness inside the inked area."""
     X_train = experiments.load_dataset("mnist").train.X
     never_inked, mask = X_train.max(axis=0) == 0, _mask()
     out = {}

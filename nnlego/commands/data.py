@@ -1,10 +1,14 @@
 """``nnlego data fetch|import|info``: get, verify and show MNIST and Fashion-MNIST.
 
-fetch   have pooch download the official files (progress bar on a terminal), verify, convert once;
-        does nothing when the verified cache is there; exits 1 fast when there is no network.
-import  take files you already have (mnist.pkl.gz, the four Fashion-MNIST IDX files, a folder).
-info    the data home and, per data set, whether its cache is there and verifies
-        (``--check``: exit 1 unless it does; scripts use this).
+Subcommands::
+
+    fetch   have pooch download the official files (progress bar on a terminal), verify,
+            convert once; does nothing when the verified cache is there; exits 1 fast when
+            there is no network.
+    import  take files you already have (mnist.pkl.gz, the four Fashion-MNIST IDX files, a folder).
+    info    the data home and, per data set, whether its cache is there and verifies
+            (``--check``: exit 1 unless it does; scripts use this).
+
 The library does the work (:mod:`nnlego.datasets`, :mod:`nnlego.data_sources`); this module only
 parses arguments and prints. Errors (bad files, OS errors) are reported by :mod:`nnlego.cli`.
 """

@@ -1,11 +1,16 @@
 """``nnlego results fetch|import|info|pack``: the book's trained networks, without training.
 
-fetch   have pooch download this release's results pack, verify its sha256, import it into the
-        results cache (progress bar on a terminal); does nothing when it was imported already.
-import  a pack you have (offline, a mirror, a course's own): every member checked first.
-info    the results cache, its entries, the packs imported, and where this version's pack is.
-pack    build the pack from a filled cache (``nnlego reproduce all`` first): the entries the
-        book reads and their snapshots, with a manifest of hashes; prints the line that pins it.
+Subcommands::
+
+    fetch   have pooch download this release's results pack, verify its sha256, import it
+            into the results cache (progress bar on a terminal); does nothing when it was
+            imported already.
+    import  a pack you have (offline, a mirror, a course's own): every member checked first.
+    info    the results cache, its entries, the packs imported, and where this version's pack is.
+    pack    build the pack from a filled cache (``nnlego reproduce all`` first): the entries
+            the book reads and their snapshots, with a manifest of hashes; prints the line
+            that pins it.
+
 The library does the work (:mod:`nnlego.results_pack`); this module parses and prints.
 """
 
