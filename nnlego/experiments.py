@@ -259,8 +259,11 @@ def run(settings, *, seed: int, cache=None, progress=None) -> Result:
     if not store:
         return _train(settings, seed, progress)
     key = store.key(settings, seed, _fingerprint(settings))
+    result = _from_cache(store, key, settings, seed)   # reading takes no lock: a read-only
+    if result is not None:                             # cache serves what it holds
+        return result
     with store.lock(key):
-        result = _from_cache(store, key, settings, seed)
+        result = _from_cache(store, key, settings, seed)   # saved meanwhile by another process?
         if result is None:
             result = _train(settings, seed, progress)
             record = {"settings": dataclasses.asdict(settings), "seed": seed,

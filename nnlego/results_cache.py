@@ -106,9 +106,9 @@ class ResultsCache:
         try:
             return _read_entry(npz, meta)
         except _Damaged as damage:
-            warnings.warn(f"results cache entry {str(meta)!r} (+ .npz) is damaged: {damage}; "
-                          "it is treated as missing, so it is retrained and overwritten",
-                          RuntimeWarning, stacklevel=2)
+            warn_damaged_once((npz, meta), f"results cache entry {str(meta)!r} (+ .npz) is "
+                              f"damaged: {damage}; it is treated as missing, so it is retrained "
+                              "and overwritten")
             return None
         except _OtherFormat:
             return None
@@ -119,11 +119,22 @@ class ResultsCache:
 
         ``with cache.lock(key): entry = cache.load(key) or train_and_save()``: a second process
         waits, then finds the entry saved. The lock file ``<key>.lock`` stays (it is empty);
-        the lock itself ends with the ``with`` block or the process.
+        the lock itself ends with the ``with`` block or the process. Only writing needs it:
+        reading an entry that is there takes no lock, so a read-only cache serves its entries.
         """
         self._make_root()
-        with FileLock(self.root / f"{key}.lock"):
+        lock = FileLock(self.root / f"{key}.lock")
+        try:
+            lock.acquire()
+        except OSError as error:
+            raise PermissionError(
+                f"the results cache {str(self.root)!r} lacks entry {key} and cannot be written "
+                f"({error.strerror or error}); set ${ENV_VAR} to a writable folder (or pass "
+                "cache=False to train without a cache)") from None
+        try:
             yield
+        finally:
+            lock.release()
 
     def save(self, key: str, net, record: dict) -> Path:
         """Store ``net`` and the JSON-able ``record`` under ``key``; return the JSON's path."""
@@ -192,6 +203,19 @@ def _read_entry(npz: Path, meta: Path):
         return load_network(npz), record
     except (OSError, ValueError) as error:
         raise _Damaged(str(error)) from None
+
+
+_WARNED: set = set()   # the damaged files already reported, by their state
+
+
+def warn_damaged_once(paths, message: str, stacklevel: int = 3) -> None:
+    """``warnings.warn(message)`` the first time this process meets these damaged files in this
+    state (size, modification time): a reader that looks twice (before and after taking the
+    lock) reports the damage once."""
+    state = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in paths)
+    if state not in _WARNED:
+        _WARNED.add(state)
+        warnings.warn(message, RuntimeWarning, stacklevel=stacklevel + 1)
 
 
 def _sha256(path: Path) -> str:

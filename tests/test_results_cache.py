@@ -202,3 +202,50 @@ def test_results_from_before_the_subnormal_flush_are_stale(tmp_path):
     record = json.loads((tmp_path / "k.json").read_text())
     (tmp_path / "k.json").write_text(json.dumps({**record, "format": 2}))
     assert cache.load("k") is None
+
+
+# -- a read-only cache (issue 25): reading takes no lock ------------------------------------------
+def _read_only(monkeypatch):
+    """Every lock file fails to be made, as on a read-only mount (root ignores chmod, so the
+    test fakes the refusal where it happens: FileLock creating <key>.lock)."""
+    import errno
+
+    from filelock import FileLock
+
+    def refuse(self, *args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system", self.lock_file)
+    monkeypatch.setattr(FileLock, "acquire", refuse)
+
+
+def test_a_read_only_cache_serves_the_entries_and_snapshots_it_holds(
+        tiny_data_sets, tmp_path, monkeypatch):
+    from nnlego import experiments as ex
+    from nnlego import snapshots
+    cache, settings = ResultsCache(tmp_path / "shared"), ex.quick(WTH_NETWORK)
+    trained = ex.run(settings, seed=1, cache=cache)
+    recorded = snapshots.load_snapshots(settings, 1, cache)
+    _read_only(monkeypatch)
+    again = ex.run(settings, seed=1, cache=cache)
+    assert again.cached and np.array_equal(again.net.weights[0], trained.net.weights[0])
+    assert np.array_equal(snapshots.load_snapshots(settings, 1, cache).W1, recorded.W1)
+
+
+def test_a_read_only_cache_without_the_entry_says_what_to_do(tiny_data_sets, tmp_path,
+                                                              monkeypatch):
+    from nnlego import experiments as ex
+    cache = ResultsCache(tmp_path / "shared")
+    _read_only(monkeypatch)
+    with pytest.raises(PermissionError, match=r"lacks entry [0-9a-f]{24} and cannot be written "
+                       r"\(Read-only file system\); set \$NNLEGO_RESULTS to a writable folder"):
+        ex.run(ex.quick(WTH_NETWORK), seed=2, cache=cache)
+
+
+def test_a_damaged_entry_is_reported_once_though_read_twice(tmp_path):
+    cache = ResultsCache(tmp_path)
+    cache.save("k" * 24, a_net(), {"history": {k: [] for k in results_cache._HISTORY},
+                                   "metrics": {}})
+    (tmp_path / f"{'k' * 24}.npz").write_bytes(b"not an npz")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert cache.load("k" * 24) is None and cache.load("k" * 24) is None
+    assert len([w for w in caught if "damaged" in str(w.message)]) == 1
