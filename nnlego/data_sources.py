@@ -120,14 +120,16 @@ def import_path(paths, *, data_home=None, force: bool = False, how: str = "impor
     home = _home(data_home)
     check_folder(home)
     found: dict[str, dict[str, bytes]] = {}
+    given: dict[str, Path] = {}              # the file each pinned name was found in
     for path in _candidates(paths):
         filename, content = identify(path)
         found.setdefault(SOURCES[filename].dataset, {})[filename] = content
+        given[filename] = Path(path)
     for name, contents in found.items():
         if missing := [f for f in files_of(name) if f not in contents]:
             raise SourceError(f"{name} needs all of {files_of(name)}, but {missing} "
                               f"{'is' if len(missing) == 1 else 'are'} missing; pass the "
-                              "folder holding all four files")
+                              f"folder holding all four files{_misnamed(contents, given)}")
     results = {}
     for name, contents in found.items():
         if not force and cache_status(name, data_home=home).state == "verified":
@@ -139,6 +141,14 @@ def import_path(paths, *, data_home=None, force: bool = False, how: str = "impor
         write_cache(name, CONVERTERS[name](contents), data_home=home, provenance=provenance)
         results[name] = "imported"
     return results
+
+
+def _misnamed(contents, given) -> str:
+    """A note on each file whose name is another pinned file's (a renamed download)."""
+    notes = [f"{given[f]} is named like {SOURCES[given[f].name].dataset}'s file, but by its "
+             f"content it is {SOURCES[f].dataset}'s {f}" for f in contents
+             if given[f].name != f and given[f].name in SOURCES]
+    return "".join(f". Note: {note}" for note in notes)
 
 
 def identify(path) -> tuple[str, bytes]:

@@ -33,7 +33,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import tempfile
 import warnings
 from pathlib import Path
 
@@ -41,6 +40,7 @@ import numpy as np
 import platformdirs
 from filelock import FileLock
 
+from .files import write_text
 from .storage import load_network, save_network
 
 FORMAT_VERSION = 3   # 2: one SeedSequence per run spawns its streams (experiments.STREAMS)
@@ -142,7 +142,7 @@ class ResultsCache:
         npz = save_network(net, self.root / f"{key}.npz")
         record = {**record, "format": FORMAT_VERSION, "key": key, "npz_sha256": _sha256(npz)}
         path = self.root / f"{key}.json"
-        _atomic_write_text(path, json.dumps(record, indent=1, sort_keys=True))
+        write_text(path, json.dumps(record, indent=1, sort_keys=True))
         return path
 
     def _make_root(self):
@@ -220,14 +220,3 @@ def warn_damaged_once(paths, message: str, stacklevel: int = 3) -> None:
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def _atomic_write_text(path: Path, text: str):
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise

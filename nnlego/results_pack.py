@@ -32,7 +32,8 @@ from typing import NamedTuple
 
 from . import __version__
 from .data_sources import FetchError
-from .results_cache import FORMAT_VERSION, ResultsCache, _atomic_write_text
+from .files import write_bytes, write_text, writing
+from .results_cache import FORMAT_VERSION, ResultsCache
 
 PACK_FORMAT = 1
 RELEASES = "https://github.com/nnlego/nnlego/releases/download"  # beside the wheel, per tag
@@ -116,16 +117,14 @@ def build(out, keys, *, cache=None, labels=None) -> PackInfo:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     path = out / pack_name()
-    tmp = path.with_name(path.name + ".tmp")
-    with zipfile.ZipFile(tmp, "w") as archive:
+    with writing(path) as handle, zipfile.ZipFile(handle, "w") as archive:
         for name, data in [(MANIFEST, json.dumps(manifest, indent=1).encode()),
                            *sorted(files.items())]:
             info = zipfile.ZipInfo(name, date_time=_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, data)
-    os.replace(tmp, path)
     digest = _sha256(path.read_bytes())
-    (out / f"{path.name}.sha256").write_text(f"{digest}  {path.name}\n")
+    write_text(out / f"{path.name}.sha256", f"{digest}  {path.name}\n")
     n_snaps = sum(name.endswith(".snapshots.npz") for name in files)
     return PackInfo(path, digest, len(keys), n_snaps, path.stat().st_size)
 
@@ -155,7 +154,7 @@ def import_pack(path, *, cache=None, sha256=None) -> dict:
         if target.is_file() and _sha256(target.read_bytes()) == _sha256(members[name]):
             counts["already"] += name.endswith(".json")
             continue
-        _atomic_write_bytes(target, members[name])
+        write_bytes(target, members[name])
         counts["snapshots"] += name.endswith(".snapshots.npz")
         counts["imported"] += name.endswith(".json")
     keys = sorted(name.removesuffix(".json") for name in members if name.endswith(".json"))
@@ -262,17 +261,7 @@ def _record_import(store: ResultsCache, digest: str, name: str, counts: dict, ke
     done = imported(store)
     when = datetime.now(timezone.utc).isoformat(timespec="seconds")
     done[digest] = {"name": name, "when": when, "nnlego": __version__, **counts, "keys": keys}
-    _atomic_write_text(store.root / IMPORTED, json.dumps(done, indent=1, sort_keys=True))
-
-
-def _atomic_write_bytes(path: Path, data: bytes):
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_text(store.root / IMPORTED, json.dumps(done, indent=1, sort_keys=True))
 
 
 def _sha256(data: bytes) -> str:

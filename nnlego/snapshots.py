@@ -19,8 +19,6 @@ Book: chapter 5 ("Watch the bricks form") and chapter 10 ("The grid forming").
 
 from __future__ import annotations
 
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import NamedTuple
@@ -29,6 +27,7 @@ import numpy as np
 
 from . import experiments
 from ._validation import check_int, check_positive_int, check_seed
+from .files import writing
 from .results_cache import warn_damaged_once
 
 N_EARLY = 10            # log-spaced snapshots inside the first epoch
@@ -148,15 +147,9 @@ def _stored_form(snaps: Snapshots) -> Snapshots:
 
 
 def _write(path: Path, key: str, snaps: Snapshots):
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp.npz")
-    os.close(fd)
-    try:
-        np.savez_compressed(tmp, steps=snaps.steps, steps_per_epoch=snaps.steps_per_epoch,
+    with writing(path) as handle:
+        np.savez_compressed(handle, steps=snaps.steps, steps_per_epoch=snaps.steps_per_epoch,
                             W1=snaps.W1, key=np.str_(key), format=FORMAT)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def _read(path: Path, key: str, settings) -> Snapshots | None:

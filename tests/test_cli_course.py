@@ -1,4 +1,5 @@
-"""The course's commands on the one command line: ``nnlego grade|feedback|review|sandbox``.
+"""The course's commands on the one command line (``nnlego grade|feedback|review|sandbox``),
+and the numbers every command reads (a bad one names its flag).
 
 (The grading itself is tested in test_grading.py, test_grade_parallel.py and
 test_solutions.py; here: the commands exist, agree on their options, and report.)
@@ -64,3 +65,19 @@ def test_sandbox_without_bubblewrap_says_how_to_get_it(tmp_path, capsys, monkeyp
     err = capsys.readouterr().err
     assert err.startswith("nnlego sandbox: error: bubblewrap is not installed")
     assert "make sandbox" in err and not (tmp_path / "share").exists()
+
+
+@pytest.mark.parametrize("argv", [
+    ["reproduce", "--seeds", "0"], ["reproduce", "--workers", "-1"],
+    ["results", "pack", "--seeds", "two"], ["check", "--timeout", "nan"],
+    ["check", "--timeout", "0"], ["check", "--seed", "-3"], ["grade", "--workers", "0"],
+    ["grade", "--timeout", "inf"], ["feedback", "--workers", "1.5"],
+    ["data", "fetch", "--timeout", "-1"], ["results", "fetch", "--timeout", "nan"],
+])
+def test_a_bad_number_is_refused_naming_its_flag(argv, capsys):
+    with pytest.raises(SystemExit) as refused:
+        cli.main(argv)
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert refused.value.code == 2
+    assert last.startswith(f"nnlego {argv[0]}") and f"argument {argv[-2]}: must be" in last
+    assert repr(argv[-1]) in last

@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "nnlego"
 LAYERS = {   # from the bottom up
     "core": {"nnlego", "_validation", "runtime", "subnormals", "safe_pickle", "activations",
              "costs", "initializers", "optimizers", "network", "training", "gradcheck",
-             "storage", "tiles", "epoch_data"},
+             "storage", "files", "tiles", "epoch_data"},
     "data": {"datasets", "data_sources"},
     "analyses": {"bricks", "brick_use", "knockout", "matching", "smoothness", "correlation"},
     "plots": {"plots"},

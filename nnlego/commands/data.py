@@ -19,6 +19,8 @@ import argparse
 import os
 import sys
 
+from nnlego.commands import seconds
+
 from ..data_sources import FetchError, fetch, import_path
 from ..datasets import ENV_VAR, SPECS, cache_path, cache_status, data_home
 
@@ -38,7 +40,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("dataset", nargs="?", default="all", choices=CHOICES)
     p.add_argument("--force", action="store_true", help="convert again even if the cache "
                    "verifies (pooch downloads again only missing or damaged files)")
-    p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
+    p.add_argument("--timeout", type=seconds, default=10.0, metavar="SECONDS",
                    help="give up on a connection after this long (default: 10)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 

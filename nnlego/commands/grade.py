@@ -15,6 +15,8 @@ import sys
 
 from tqdm import tqdm
 
+from nnlego.commands import positive_int, seconds
+
 
 def add_parser(subparsers):
     grade = subparsers.add_parser(
@@ -35,7 +37,7 @@ def add_parser(subparsers):
 
 def _add_options(parser):
     parser.add_argument("--force", action="store_true", help="redo what is already done")
-    parser.add_argument("--workers", type=int, default=None,
+    parser.add_argument("--workers", type=positive_int, default=None,
                         help="tasks at once on this machine (default: the number of cores)")
     parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
                         help="run the tasks on the Dask cluster at ADDRESS (tcp://host:8786); "
@@ -48,7 +50,7 @@ def _add_options(parser):
                         help="only this assignment (repeatable)")
     parser.add_argument("--student", action="append", default=None, metavar="ID",
                         help="only this student (repeatable)")
-    parser.add_argument("--timeout", type=float, default=3600,
+    parser.add_argument("--timeout", type=seconds, default=3600,
                         help="seconds before a task is killed (default: 3600)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 

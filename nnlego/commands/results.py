@@ -19,6 +19,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from nnlego.commands import positive_int, seconds
+
 from ..data_sources import FetchError
 from ..results_cache import ENV_VAR, ResultsCache
 from ..results_pack import SHA_ENV, URL_ENV, PackError, build, fetch, import_pack, info, pack_name
@@ -38,7 +40,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                    help=f"where the pack is (default: ${URL_ENV}, else this release's asset)")
     p.add_argument("--sha256", default=None,
                    help=f"the pack's sha256 (default: ${SHA_ENV}, else this release's pin)")
-    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+    p.add_argument("--timeout", type=seconds, default=30.0, metavar="SECONDS",
                    help="give up on a connection after this long (default: 30)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p = actions.add_parser("import", parents=[common], help="import a pack you already have")
@@ -47,7 +49,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p = actions.add_parser("pack", parents=[common], help="build the pack from a filled cache")
     p.add_argument("--out", default="release", metavar="DIR",
                    help="where to write the pack (default: release)")
-    p.add_argument("--seeds", type=int, default=3, help="seeds per setting (default: 3)")
+    p.add_argument("--seeds", type=positive_int, default=3,
+                   help="seeds per setting (default: 3)")
     parser.set_defaults(func=run)
     return parser
 
