@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from . import experiments, results_pack, snapshots
 from .data_sources import FetchError, fetch
-from .datasets import DataNotFoundError, cache_status, where
+from .datasets import cache_status, where
 from .results_cache import ResultsCache
 
 
@@ -63,7 +63,8 @@ def _prepare_results(progress: bool) -> str:
     if _holds_the_book(cache):
         return (f"results pack: not needed (the results cache {cache.root} holds the book's "
                 "networks)")
-    print(f"results pack: fetching {results_pack.source_of()}", flush=True)
+    if not results_pack.holds(cache, results_pack.pinned_sha256()):
+        print(f"results pack: fetching {results_pack.source_of()}", flush=True)
     try:
         done = results_pack.fetch(cache=cache, progressbar=progress, timeout=20.0)
     except (FetchError, results_pack.PackError) as error:
@@ -81,7 +82,7 @@ def _holds_the_book(cache: ResultsCache) -> bool:
 
     try:
         keys = book_entries(3, cache)
-    except (DataNotFoundError, OSError):
+    except (OSError, ValueError):   # DataNotFoundError, a damaged data cache: fetch the pack
         return False
     return set(keys) <= set(cache.keys())
 

@@ -166,7 +166,7 @@ def fetch(*, cache=None, source=None, sha256=None, progressbar=False,
                         f"release with a results pack); pass sha256= (`--sha256`) or set "
                         f"${SHA_ENV} to the hash `nnlego results pack` printed, or import a pack "
                         "you have: `nnlego results import PATH`")
-    if _still_there(store, expected):
+    if holds(store, expected):
         return {"already imported": True, "source": where, "sha256": expected}
     if "://" not in where:                           # a local file or folder: no download
         return {**import_pack(where, cache=store, sha256=expected), "source": where}
@@ -241,8 +241,10 @@ def _checked_members(path: Path) -> dict:
     return members
 
 
-def _still_there(store: ResultsCache, digest: str) -> bool:
-    """Was pack ``digest`` imported into ``store``, and is every entry of it still there?"""
+def holds(cache, digest: str) -> bool:
+    """Was pack ``digest`` built from or imported into ``cache``, and is every entry of it
+    still there? (Then :func:`fetch` has nothing to do.)"""
+    store = cache if isinstance(cache, ResultsCache) else ResultsCache(cache)
     keys = imported(store).get(digest, {}).get("keys")
     return bool(keys) and all(store.load(key) is not None for key in keys)
 

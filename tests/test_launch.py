@@ -49,7 +49,8 @@ def test_prepare_without_a_pack_says_what_will_train(tmp_path, monkeypatch, caps
     assert "results pack: none" in capsys.readouterr().out
 
 
-def test_prepare_imports_the_pinned_pack_once(tmp_path, monkeypatch):
+def test_prepare_imports_the_pinned_pack_once(tmp_path, monkeypatch, capsys):
+    """It says where it fetches from, then what it imported; the next chapter fetches nothing."""
     full, keys = filled_cache(tmp_path / "full")
     made = results_pack.build(tmp_path / "release", keys, cache=full)
     monkeypatch.setenv("NNLEGO_RESULTS", str(tmp_path / "fresh"))
@@ -57,7 +58,9 @@ def test_prepare_imports_the_pinned_pack_once(tmp_path, monkeypatch):
     pin(monkeypatch, made.sha256)
     assert launch.prepare([], results=True) == [
         f"results pack: 3 trained networks imported into {tmp_path / 'fresh'}"]
+    assert f"results pack: fetching {tmp_path / 'release'}" in capsys.readouterr().out
     assert launch.prepare([], results=True) == ["results pack: imported"]
+    assert "fetching" not in capsys.readouterr().out
     assert ResultsCache(tmp_path / "fresh").load(keys[0]) is not None
 
 
