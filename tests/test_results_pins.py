@@ -77,5 +77,6 @@ def test_the_pin_is_what_the_results_cache_packs(tmp_path):
     assert first.path.read_bytes() == again.path.read_bytes(), "packing is not deterministic"
     assert first.sha256 == pin.sha256, (
         f"{pack_name()} built from {cache.root} has sha256 {first.sha256}, the pin says "
-        f"{pin.sha256}: entries of the pinned pack changed in the cache (retrained?): "
-        f"{RELEASE_STEP}")
+        f"{pin.sha256}. A release: the book's networks were retrained since the pin; "
+        f"{RELEASE_STEP}. Not a release: this cache was trained here, and a pack was built "
+        "from it; `nnlego results fetch` puts the release's networks in its place")
