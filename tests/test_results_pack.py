@@ -73,6 +73,20 @@ def test_the_same_cache_gives_the_same_pack(pack, tmp_path):
     assert line == f"{made.sha256}  {pack_name()}\n"
 
 
+def test_the_cache_a_pack_was_built_from_holds_it(tmp_path):
+    """build() records the pack in its cache (fetch then has nothing to do); record=False not."""
+    cache, keys = filled_cache(tmp_path / "c")
+    quiet = build(tmp_path / "quiet", keys, cache=cache, record=False)
+    assert not results_pack.holds(cache, quiet.sha256)
+    made = build(tmp_path / "out", keys, cache=cache)
+    assert results_pack.holds(cache, made.sha256)
+    assert results_pack.imported(cache)[made.sha256]["built"] == 3
+    assert fetch(cache=cache, source="http://127.0.0.1:9/", sha256=made.sha256)[
+        "already imported"]
+    (cache.root / f"{keys[0]}.json").unlink()          # an entry gone: no longer held
+    assert not results_pack.holds(cache, made.sha256)
+
+
 def test_packing_an_unfilled_cache_says_how_to_fill_it(tmp_path):
     cache, keys = filled_cache(tmp_path / "c", n=1)
     with pytest.raises(PackError, match=r"1 of the 2 entries.*nnlego reproduce all"):
