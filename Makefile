@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 DATA_STAMP := $(VENV)/.data-stamp
 
-.PHONY: help install data results browser node mathjax actionlint sandbox test test-all lint book book-ci book-check pdf publish bench exercises grade feedback grades clean
+.PHONY: help install data results release-pack browser node mathjax actionlint sandbox test test-all lint book book-ci book-check pdf publish bench exercises grade feedback grades clean
 
 help:
 	@echo "make book    build the Jupyter Book and its PDF into _build/html (sets up .venv and the data)"
@@ -17,6 +17,7 @@ help:
 	@echo "make results reproduce both articles into the results cache and _build/results/"
 	@echo "make book-check  check the built book in headless Chromium (figures, maths offline, links, buttons, PDF)"
 	@echo "make pdf     only the PDF, _build/html/nnlego.pdf (make book builds it too)"
+	@echo "make release-pack  the results pack of a release into release/ (prints the PINS line)"
 	@echo "make publish push _build/html to the gh-pages branch (GitHub Pages; Colab opens its notebooks)"
 	@echo "make bench   the speed benchmarks (installs the CPU build of PyTorch into .venv)"
 	@echo "make exercises  regenerate exercises/ from solutions/ with nbgrader"
@@ -60,6 +61,13 @@ test-all: lint actionlint data sandbox browser
 # when the cache is full; about 7 minutes from an empty cache on 2 cores.
 results: data
 	$(PY) -m nnlego reproduce all --seeds 3 --workers 2 --out _build/results
+
+# A release's results pack (DEVELOPERS.md, "Release"): the book's trained networks from the
+# results cache (trained first if missing), in release/nnlego-results-<version>.zip with its
+# .sha256; prints the line to paste into PINS of nnlego/results_pins.py. The same cache gives
+# the same bytes (tests/test_results_pins.py checks the pin against it).
+release-pack: results
+	$(PY) -m nnlego results pack --out release
 
 # MathJax served by the book itself (no CDN): npm's mathjax package, pinned and checked, into
 # _build/vendor/mathjax (scripts/get_mathjax.sh); _config.yml's mathjax_path points there.

@@ -13,6 +13,7 @@ import pytest
 
 from nnlego.publishing import (
     PAGES_BRANCH,
+    binder_environment,
     binder_url,
     book_page_url,
     colab_url,
@@ -59,17 +60,19 @@ def test_publication_names_a_missing_config(tmp_path):
 
 
 def test_links_of_a_chapter_and_an_exercise(tmp_path):
-    """A chapter launches its built .ipynb on the pages branch (Colab) and its jupytext pair
-    (Binder); an exercise launches itself on the source branch."""
+    """A chapter launches its built, readable .ipynb on the pages branch (Colab and Binder);
+    an exercise launches itself on the source branch."""
     pub = publication(_config(tmp_path))
     chapter = launch_urls("book/05_lego_bricks.md", pub)
     assert chapter["colab"] == ("https://colab.research.google.com/github/someone/course/blob/"
                                 f"{PAGES_BRANCH}/_sources/book/05_lego_bricks.ipynb")
-    assert chapter["binder"] == ("https://binder.example/v2/gh/someone/course/trunk"
-                                 "?urlpath=lab/tree/book/05_lego_bricks.ipynb")
+    assert chapter["binder"] == (f"https://binder.example/v2/gh/someone/course/{PAGES_BRANCH}"
+                                 "?urlpath=lab/tree/_sources/book/05_lego_bricks.ipynb")
     assert launch_urls("book/05_lego_bricks", pub) == chapter
     exercise = launch_urls("exercises/05_lego_bricks/lego_bricks.ipynb", pub)
     assert exercise["colab"].endswith("/blob/trunk/exercises/05_lego_bricks/lego_bricks.ipynb")
+    assert exercise["binder"] == ("https://binder.example/v2/gh/someone/course/trunk"
+                                  "?urlpath=lab/tree/exercises/05_lego_bricks/lego_bricks.ipynb")
     assert book_page_url("book/05_lego_bricks.md", pub) == "https://x.org/c/book/05_lego_bricks.html"
 
 
@@ -118,3 +121,33 @@ def test_every_repository_url_in_the_book_is_the_configured_one():
     stale = {f: urls for f, urls in stale.items() if urls}
     assert not stale, (f"repository URLs that are not _config.yml's {repository}: {stale}; "
                        "replace them with it")
+
+
+def binder_nnlego(requirements: str):
+    """The one requirement naming nnlego in a requirements.txt, parsed (PEP 508)."""
+    from packaging.requirements import Requirement
+
+    lines = [line.strip() for line in requirements.splitlines()
+             if line.strip() and not line.lstrip().startswith("#")]
+    found = [Requirement(line) for line in lines if not line.startswith("-")]
+    named = [r for r in found if r.name == "nnlego"]
+    assert len(named) == 1, f"requirements.txt names nnlego {len(named)} times: {lines}"
+    return named[0]
+
+
+def test_the_published_binder_installs_what_colab_installs(tmp_path):
+    """binder/requirements.txt of the site: nnlego from the chapters' install source (the
+    configured repository), ipywidgets for the bars; postBuild fetches data and pack, never
+    failing the image, and is valid bash."""
+    import subprocess
+
+    for pub in (publication(), publication(_config(tmp_path))):
+        files = binder_environment(pub)
+        assert set(files) == {"binder/requirements.txt", "binder/postBuild"}
+        nnlego = binder_nnlego(files["binder/requirements.txt"])
+        assert nnlego.url == install_line(pub).split()[-1] == f"git+{pub.repository}"
+        assert "ipywidgets" in files["binder/requirements.txt"]
+    script = files["binder/postBuild"]
+    assert script.startswith("#!/usr/bin/env bash\n") and "set -e" not in script
+    assert "nnlego data fetch all ||" in script and "nnlego results fetch" in script
+    subprocess.run(["bash", "-n"], input=script, text=True, check=True)

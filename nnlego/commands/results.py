@@ -19,11 +19,22 @@ from __future__ import annotations
 import argparse
 import sys
 
-from nnlego.commands import positive_int, seconds
-
+from .. import __version__
+from ..commands import positive_int, seconds
 from ..data_sources import FetchError
 from ..results_cache import ENV_VAR, ResultsCache
-from ..results_pack import SHA_ENV, URL_ENV, PackError, build, fetch, import_pack, info, pack_name
+from ..results_pack import (
+    SHA_ENV,
+    URL_ENV,
+    PackError,
+    build,
+    fetch,
+    import_pack,
+    info,
+    pack_name,
+    pin_line,
+    release_url,
+)
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -92,7 +103,8 @@ def _info(args) -> int:
     print(f"results cache: {state['cache']}  ({state['entries']} networks; set ${ENV_VAR} "
           "to move it)")
     for digest, done in state["imported"].items():
-        print(f"  imported {done['name']} ({digest[:12]}…) on {done['when']}")
+        how = "built here" if "built" in done else "imported"
+        print(f"  {how} {done['name']} ({digest[:12]}…) on {done['when']}")
     pin = state["sha256"] or ("none: not a release with a pack; `nnlego reproduce all` trains "
                               "the networks (about 7 minutes on 2 cores)")
     print(f"this version's pack: {state['pack']}\n  from {state['source']}\n  sha256 {pin}")
@@ -106,6 +118,7 @@ def _pack(args) -> int:
     made = build(args.out, entries, cache=args.cache, labels=entries)
     print(f"{made.path}: {made.n_entries} networks, {made.n_snapshots} snapshot files, "
           f"{made.size / 1e6:.1f} MB\nsha256 {made.sha256}\n"
-          f"publish it as the release asset, and pin it in nnlego/results_pack.py:\n"
-          f'    PINS = {{"{made.path.name}": "{made.sha256}"}}')
+          f"upload it as an asset of the release v{__version__} ({release_url()}) and pin "
+          f"it with this line in PINS of nnlego/results_pins.py:\n"
+          f"{pin_line(made.path.name, made.sha256, entries)}")
     return 0
