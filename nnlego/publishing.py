@@ -30,7 +30,6 @@ from urllib.parse import quote
 PAGES_BRANCH = "gh-pages"
 COLAB = "https://colab.research.google.com"
 BINDER = "https://mybinder.org"
-CONFIG = Path(__file__).resolve().parents[1] / "_config.yml"
 
 
 class Publication(NamedTuple):
@@ -50,7 +49,7 @@ class Publication(NamedTuple):
         return self.repository.split("github.com/", 1)[1].strip("/")
 
 
-def publication(config=CONFIG) -> Publication:
+def publication(config) -> Publication:
     """The settings in ``_config.yml`` (``repository.url``, ``repository.branch``,
     ``html.baseurl``, ``launch_buttons``), checked: a GitHub https URL, an absolute book URL."""
     import yaml  # Jupyter Book's dependency: this runs where the book is built or tested

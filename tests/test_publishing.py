@@ -92,7 +92,7 @@ def test_links_refuse_what_is_not_a_repository_notebook(tmp_path, call):
 def test_every_chapter_installs_from_the_configured_repository(make_line):
     """The hidden setup cell of every chapter has install_line() of the one setting, and
     install_fallback_line() for when that fails."""
-    line = make_line(publication())
+    line = make_line(publication(ROOT / "_config.yml"))
     assert len(CHAPTERS) >= 9, f"expected the numbered chapters in book/, found {CHAPTERS}"
     missing = [p.name for p in CHAPTERS if line not in p.read_text(encoding="utf-8")]
     assert not missing, (f"chapters whose setup cell lacks {line!r} (the line that installs "
@@ -100,14 +100,14 @@ def test_every_chapter_installs_from_the_configured_repository(make_line):
 
 
 def test_the_fallback_install_needs_no_git():
-    pub = publication()
+    pub = publication(ROOT / "_config.yml")
     assert install_fallback_line(pub) == (f"%pip install --quiet {pub.repository}/archive/refs/"
                                           f"heads/{pub.branch}.zip")
 
 
 def test_every_repository_url_in_the_book_is_the_configured_one():
     """No hand-written github.com/ORG/REPO in book/, binder/ or README.md but the setting's."""
-    repository = publication().repository
+    repository = publication(ROOT / "_config.yml").repository
     sources = [*sorted((ROOT / "book").glob("*.md")), *sorted((ROOT / "binder").glob("*")),
                ROOT / "README.md"]
     stale = {str(p.relative_to(ROOT)): sorted(set(found))
@@ -141,7 +141,7 @@ def test_the_published_binder_installs_what_colab_installs(tmp_path):
     failing the image, and is valid bash."""
     import subprocess
 
-    for pub in (publication(), publication(_config(tmp_path))):
+    for pub in (publication(ROOT / "_config.yml"), publication(_config(tmp_path))):
         files = binder_environment(pub)
         assert set(files) == {"binder/requirements.txt", "binder/postBuild"}
         nnlego = binder_nnlego(files["binder/requirements.txt"])

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support.notebooks import ROOT
 
 from nnlego import Network, results_pack, results_pins
 from nnlego.cli import main
@@ -215,7 +216,8 @@ def test_the_release_url_is_the_repository_of_the_one_setting():
     """The package cannot read _config.yml at run time; this test ties its URL to it."""
     from nnlego.publishing import publication
 
-    assert results_pack.RELEASES == publication().repository + "/releases/download"
+    repository = publication(ROOT / "_config.yml").repository
+    assert results_pack.RELEASES == repository + "/releases/download"
     assert results_pack.release_url("1.2.3").endswith("/v1.2.3/nnlego-results-1.2.3.zip")
 
 

@@ -13,7 +13,7 @@ import re
 from urllib.parse import parse_qs, unquote, urlparse
 
 import pytest
-from booksite import HTML, is_notebook, skip_or_fail, toc_pages
+from booksite import HTML, ROOT, is_notebook, skip_or_fail, toc_pages
 
 from nnlego.notebook_export import leftovers
 from nnlego.publishing import PAGES_BRANCH, binder_environment, publication
@@ -47,7 +47,7 @@ def _binder_links(docname, pub):
 def test_the_binder_button_opens_the_readable_notebook(docname):
     """The chapter's Binder button builds the pages branch and opens the notebook Colab opens:
     in the built site, glued numbers in, no raw MyST."""
-    pub = publication()
+    pub = publication(ROOT / "_config.yml")
     links = _binder_links(docname, pub)
     assert links, f"{docname}.html has no Binder button"
     for url in links:
@@ -65,7 +65,7 @@ def test_the_site_carries_binders_environment():
     branch Binder builds), as nnlego.publishing writes them; nnlego named once, by URL."""
     from packaging.requirements import Requirement
 
-    pub = publication()
+    pub = publication(ROOT / "_config.yml")
     if not (HTML / "index.html").exists():
         skip_or_fail(f"no built book at {HTML}: run `make book` first")
     for name, text in binder_environment(pub).items():
