@@ -20,6 +20,7 @@ import datetime
 import re
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -42,10 +43,39 @@ def _grade_id(cell):
     return cell.metadata.get("nbgrader", {}).get("grade_id")
 
 
-def wrong_answers(path) -> dict[str, str]:
-    """{grade_id: new source} of a file of tests/wrong_solutions/ (see its README)."""
-    parts = re.split(r"^# %% replaces: (\S+)\n", Path(path).read_text(), flags=re.M)
-    return {parts[i]: parts[i + 1].strip() + "\n" for i in range(1, len(parts), 2)}
+_CELL = re.compile(r"^# %% (replaces|appends to|new cell before): (\S+)\n", flags=re.M)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A made-up submission (``tests/wrong_solutions/``, ``correct_alternatives/``,
+    ``cheating_submissions/``; their README says the format): its docstring, its header (the
+    imports an answer of its own needs) and its edits ``{(kind, grade_id): source}``, ``kind``
+    one of "replaces", "appends to", "new cell before"."""
+
+    doc: str
+    header: str
+    edits: dict
+
+    @property
+    def answers(self) -> dict:
+        """{grade_id: source} of the answer cells it replaces."""
+        return {cell: source for (kind, cell), source in self.edits.items() if kind == "replaces"}
+
+    def field(self, name: str) -> list[str]:
+        """The words of the docstring's ``name:`` line (``loses``, ``errors``), else []."""
+        found = re.search(rf"^{name}:(.*)$", self.doc, re.M)
+        return found.group(1).split() if found else []
+
+
+def read_submission(path) -> Submission:
+    """The :class:`Submission` in the file at ``path``."""
+    parts = _CELL.split(Path(path).read_text(encoding="utf-8"))
+    quote = parts[0].split('"""', 2)
+    header = quote[-1] if len(quote) == 3 else ""
+    edits = {(parts[i], parts[i + 1]): parts[i + 2].strip() + "\n"
+             for i in range(1, len(parts), 3)}
+    return Submission(parts[0], header.strip(), edits)
 
 
 def variants(assignment, repo) -> dict[str, nbformat.NotebookNode]:
@@ -56,7 +86,8 @@ def variants(assignment, repo) -> dict[str, nbformat.NotebookNode]:
     answers = {_grade_id(c): c.source for c in solution.cells}
     out = {"blank": released, "solution": _answered(released, answers)}
     for path in sorted((repo / "tests" / "wrong_solutions" / assignment).glob("*.py")):
-        out[f"wrong_{path.stem}"] = _answered(released, {**answers, **wrong_answers(path)})
+        wrong = read_submission(path).answers
+        out[f"wrong_{path.stem}"] = _answered(released, {**answers, **wrong})
     return out
 
 
