@@ -13,7 +13,6 @@ written. Pins and sources: ``../shared/DATA.md``.
 
 from __future__ import annotations
 
-import errno
 import gzip
 import hashlib
 import zlib
@@ -25,7 +24,7 @@ import numpy as np
 import pooch
 
 from . import __version__
-from .datasets import cache_status, data_home, get_spec, write_cache
+from .datasets import cache_status, check_folder, data_home, get_spec, write_cache
 from .safe_pickle import safe_loads
 
 _NIELSEN = "https://github.com/mnielsen/neural-networks-and-deep-learning/raw/master/data/"
@@ -163,16 +162,6 @@ def identify(path) -> tuple[str, bytes]:
     if filename := idx_files.get(_sha256(content)):
         return filename, content
     raise _mismatch(path, raw, content)
-
-
-def check_folder(path: Path) -> None:
-    """Fail at once, before any work, if ``path`` or a parent of it is a file, not a folder."""
-    for folder in (path, *path.parents):
-        if folder.exists():
-            if not folder.is_dir():
-                raise NotADirectoryError(errno.ENOTDIR, "is a file, not a folder; choose another "
-                                         "data home (--data-home or $NNLEGO_DATA)", str(folder))
-            return
 
 
 _IDX_TYPES = {0x08: "u1", 0x09: "i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}

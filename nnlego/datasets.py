@@ -16,6 +16,7 @@ is never replaced by a bad one. Getting the data lives in :mod:`nnlego.data_sour
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -226,6 +227,16 @@ def _load(name: str, home) -> Dataset:
               for split in spec.splits}
     return Dataset(name, splits["train"], splits["test"], splits.get("validation"),
                    spec.class_names)
+
+
+def check_folder(path: Path) -> None:
+    """Fail at once, before any work, if ``path`` or a parent of it is a file, not a folder."""
+    for folder in (path, *path.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, "is a file, not a folder; choose another "
+                                         "data home (--data-home or $NNLEGO_DATA)", str(folder))
+            return
 
 
 def where() -> str:

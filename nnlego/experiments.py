@@ -8,8 +8,8 @@ the results cache, where the book, the command line and the tests find it again.
 named settings live in :mod:`nnlego.articles`, which registers them here (:func:`register`), so
 :func:`run` also takes a name such as ``"savant_once"``.
 
-**Data.** :func:`load_dataset` gives the data set a run trains on; :func:`use_data` swaps the
-loader for a block (tests train on tiny stand-ins that way).
+**Data.** :mod:`nnlego.experiment_data` (re-exported here): :func:`load_dataset` gives the data
+set a run trains on; :func:`use_data` swaps the loader for a block (tests use tiny stand-ins).
 
 **Seeds.** A run's ``seed`` becomes one ``np.random.SeedSequence``, which spawns the named
 streams of :data:`STREAMS`: the initial weights, the mini-batch order, the training images'
@@ -22,9 +22,7 @@ Book: chapters 5 to 10. Command line: ``nnlego reproduce``.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import functools
 import time
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -33,15 +31,20 @@ import numpy as np
 
 from . import epoch_data
 from ._validation import check_choice, check_positive_int, check_seed
+from .experiment_data import (  # noqa: F401  (the data of a run: part of this module's API)
+    DATASETS,
+    TEST_SHUFFLE_SEED,
+    load_dataset,
+    shuffled_test_set,
+    use_data,
+)
 from .network import Network
 from .results_cache import ResultsCache, data_fingerprint
 from .runtime import single_thread
-from .tiles import derange_tiles, random_derangement, shuffle_tiles
+from .tiles import random_derangement, shuffle_tiles
 from .training import History, train
 
-TEST_SHUFFLE_SEED = 20_240_101
 STREAMS = ("init", "batches", "derangements", "fixed_permutation")
-DATASETS = ("mnist", "fashion-mnist")
 QUICK_N_TRAIN = {"mnist": 3_000, "fashion-mnist": 6_000}
 QUICK_N_EPOCHS = 2
 
@@ -148,48 +151,6 @@ def run_streams(seed: int) -> dict:
     """``{name: Generator}`` for every name of :data:`STREAMS`, spawned from ``seed``."""
     children = np.random.SeedSequence(check_seed(seed)).spawn(len(STREAMS))
     return {name: np.random.default_rng(child) for name, child in zip(STREAMS, children)}
-
-
-# -- data ----------------------------------------------------------------------------------------
-_LOADERS: list = []   # the loaders use_data put in place, innermost last; none: the real data
-
-
-def _real_dataset(name):
-    from . import datasets
-    return datasets.load_mnist() if name == "mnist" else datasets.load_fashion_mnist()
-
-
-@functools.lru_cache(maxsize=4)
-def _load(loader, name):
-    return loader(name)
-
-
-def load_dataset(name: str):
-    """The :class:`nnlego.datasets.Dataset` called ``name`` (one of :data:`DATASETS`), loaded
-    once per process: the real one, or the stand-in of the innermost :func:`use_data`."""
-    check_choice("dataset", name, DATASETS)
-    return _load(_LOADERS[-1] if _LOADERS else _real_dataset, name)
-
-
-@contextlib.contextmanager
-def use_data(loader):
-    """Within the block, every run trains and tests on ``loader(name)`` instead of the real data
-    set ``name``: ``with use_data(lambda name: tiny_dataset(name)): run(...)``. The results
-    cache tells the two apart (its keys hold a fingerprint of the data)."""
-    if not callable(loader):
-        raise TypeError(f"loader must be a function name -> Dataset, got {loader!r}")
-    _LOADERS.append(loader)
-    try:
-        yield loader
-    finally:
-        _LOADERS.remove(loader)
-
-
-def shuffled_test_set(grid: int = 4, dataset: str = "fashion-mnist"):
-    """``(X, y, perms)``: the test images, each tile-deranged with :data:`TEST_SHUFFLE_SEED`."""
-    X, y = load_dataset(dataset).test
-    X_shuffled, perms = derange_tiles(X, grid, rng=np.random.default_rng(TEST_SHUFFLE_SEED))
-    return X_shuffled, y, perms
 
 
 class Setup(NamedTuple):
