@@ -83,8 +83,8 @@ def output_weight_sentence(small: list, large: list, n_small: int, n_large: int)
     mean_word = direction(mean_l, mean_s, up="larger", down="smaller", tolerance=0.005)
     max_word = direction(max_l, max_s, up="larger", down="smaller", tolerance=0.05)
     return (f"with {n_small} bricks the output weights are {mean_word} on average than with "
-            f"{n_large} (mean |w| {mean_s:.2f} against {mean_l:.2f}, over the seeds), and the "
-            f"largest one is {max_word} ({max_s:.1f} against {max_l:.1f})")
+            f"{n_large} (mean |w| {mean_s:.2f} against {mean_l:.2f}) and the largest weight is "
+            f"{max_word} ({max_s:.1f} against {max_l:.1f}), both averaged over the seeds")
 
 
 def mean_word(small: list, large: list) -> str:
