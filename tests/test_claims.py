@@ -105,6 +105,25 @@ def test_output_weight_sentence_says_larger_or_smaller():
     assert "are smaller on average" in words.output_weight_sentence(large, small, 10, 30)
 
 
+def _knockouts(top3, random_mean):
+    by = {"top3": top3, "random_mean": random_mean, "breaking_set": [2, 2, 3]}
+    return {"max_single_drop": [0.4, 0.5, 0.6], "neurons_costing_10pts": [2, 2, 2],
+            **{str(d): by for d in wth.BRICK_DIGITS}}
+
+
+def test_chapter_6_build_fails_when_the_knockout_numbers_swap():
+    """Chapter 6's hidden cell glues the knock-out numbers; swapping a digit's top-3 and random
+    drops (the sentence "its top three cost more than three random ones" then false) raises."""
+    source = chapter_cell("06_bricks_tested", 'glue("n_costly"')
+    fake = SimpleNamespace(knockouts=lambda runs: _knockouts([0.5, 0.6, 0.55], [0.02, 0.03, 0.01]))
+    glued = run_cell(source, wth_bricks=fake, runs=None)
+    assert glued["n_costly"] == "2" and glued["breaking_0"] == "2 to 3"
+    swapped = SimpleNamespace(knockouts=lambda runs: _knockouts([0.02, 0.03, 0.01],
+                                                                [0.5, 0.6, 0.55]))
+    with pytest.raises(claims.ClaimError, match="three favourite bricks"):
+        run_cell(source, wth_bricks=swapped, runs=None)
+
+
 def test_chapter_7_sentences_change_when_two_glued_values_swap():
     """Chapter 7's hidden cell: with the 10- and 3-neuron accuracies swapped, "holds up down to
     5" can no longer be glued; the cell glues what the new numbers say."""
