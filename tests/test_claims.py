@@ -108,6 +108,7 @@ def test_output_weight_sentence_says_larger_or_smaller():
 def _knockouts(top3, random_mean):
     by = {"top3": top3, "random_mean": random_mean, "breaking_set": [2, 2, 3]}
     return {"max_single_drop": [0.4, 0.5, 0.6], "neurons_costing_10pts": [2, 2, 2],
+            "costly_shared": [1, 0, 2],
             **{str(d): by for d in wth.BRICK_DIGITS}}
 
 

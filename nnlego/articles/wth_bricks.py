@@ -108,16 +108,19 @@ def brick_questions(runs, key="network.py 30", digit=0) -> dict:
 
 def knockouts(runs, key="network.py 30", digits=DIGITS) -> dict:
     """Knock-outs per seed: the largest single-neuron drop of any digit's recall, how many
-    neurons alone cost some digit over 10 points; per digit the drop with its top-3 blue bricks
-    out vs 3 random neurons out, and the smallest (greedy) set that halves its recall."""
+    neurons alone cost some digit over 10 points (and how many of those also cost a second digit
+    over 5: ``costly_shared``); per digit the drop with its top-3 blue bricks out vs 3 random
+    neurons out, and the smallest (greedy) set that halves its recall."""
     X, y = _test_set()
-    out = {"max_single_drop": [], "neurons_costing_10pts": [],
+    out = {"max_single_drop": [], "neurons_costing_10pts": [], "costly_shared": [],
            **{str(d): {"top3": [], "random_mean": [], "random_std": [], "breaking_set": []}
               for d in digits}}
     for result in runs[key]:
         drops = knockout_drops(result.net, X, y)
         out["max_single_drop"].append(float(drops.max()))
         out["neurons_costing_10pts"].append(int(np.sum(drops.max(axis=1) > 0.10)))
+        costly = drops[drops.max(axis=1) > 0.10]                 # (n_costly, n_classes)
+        out["costly_shared"].append(int(np.sum(np.sum(costly > 0.05, axis=1) >= 2)))
         rng = np.random.default_rng(result.seed)
         for d in digits:
             cmp = top_vs_random_knockout(result.net, X, y, d, 3, rng=rng, n_random=N_RANDOM)
