@@ -141,3 +141,11 @@ def test_chapter_7_sentences_change_when_two_glued_values_swap():
                                        3: SWEEP["network.py"][10]}}
     glued = run_cell(source, sweep=swapped, runs=runs, distance=distance)
     assert glued["holds_up"] == "holds up down to 30 hidden neurons and breaks down below that"
+
+
+def test_the_glossary_states_the_rule_the_code_applies():
+    """The glossary's definition of "reproduced" names the margin claims.reproduced uses."""
+    text = (BOOK / "glossary.md").read_text()
+    definition = text[text.index("\nreproduced\n"):][:400]
+    assert f"widened by {claims.REPRODUCED_POINTS:g} point on each side" in definition
+    assert f"widened by {claims.REPRODUCED_POINTS:g} point on each side" in claims.REPRODUCED_RULE
