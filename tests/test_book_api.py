@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
+from support.layers import LAYERS, PACKAGE, layer_of, module_name
 from support.notebooks import ROOT
-from test_layers import LAYERS, PACKAGE, layer_of, module_name
 
 PAGE = ROOT / "book" / "appendix_c_api.md"
 

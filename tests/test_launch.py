@@ -4,7 +4,7 @@ what it did and never stops the chapter for a failed download; hints fit where t
 from __future__ import annotations
 
 import pytest
-from test_results_pack import filled_cache, pin, serving
+from support.packs import filled_cache, pin, serving
 
 from nnlego import launch, results_pack, results_pins
 from nnlego.datasets import DataNotFoundError, cache_status, load_mnist, where
