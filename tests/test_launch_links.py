@@ -77,7 +77,7 @@ def _check_exists(where, path):
 
 def test_every_chapter_and_exercise_launch_url_names_a_real_notebook():
     """Colab and Binder links of every chapter and released exercise name a notebook."""
-    pub = publication()
+    pub = publication(ROOT / "_config.yml")
     exercises = sorted(_tracked("exercises/*.ipynb"))
     assert exercises, "no exercises/*/*.ipynb tracked by git"
     chapters = _chapters()
@@ -99,7 +99,7 @@ def test_every_launch_url_in_the_built_pages_names_a_real_notebook():
         if REQUIRED:
             pytest.fail(f"no built book at {HTML} (NNLEGO_REQUIRE_BOOK=1)")
         pytest.skip(f"no built book at {HTML}: run `make book`")
-    pub = publication()
+    pub = publication(ROOT / "_config.yml")
     hosts = (urlparse(pub.colab).netloc, urlparse(pub.binder).netloc)
     found, problems = 0, {}
     for page in sorted(HTML.rglob("*.html")):
@@ -116,14 +116,14 @@ def test_every_launch_url_in_the_built_pages_names_a_real_notebook():
 
 def test_a_markdown_chapter_is_no_launch_target():
     """The checker itself: a link to a chapter's .md (what Colab cannot open) is reported."""
-    pub = publication()
+    pub = publication(ROOT / "_config.yml")
     url = f"{pub.colab}/github/{pub.org_repo}/blob/{pub.branch}/book/05_lego_bricks.md"
     assert _check_exists(*_notebook_path(url, pub)) is not None
 
 
 def test_exercises_link_the_book_by_its_published_url():
     """A downloaded exercise must reach its chapter: links to the book are published URLs."""
-    pub = publication()
+    pub = publication(ROOT / "_config.yml")
     relative = {}
     for path in sorted(_tracked("exercises/*.ipynb")):
         notebook = nbformat.read(ROOT / path, as_version=4)

@@ -91,7 +91,7 @@ def test_every_published_notebook_reads_like_its_page(path):
     assert leftovers(nb), f"{path.name}: the scan found no MyST in the raw notebook"
     names = glued_names(path)
     glued = {name: f"'value of {name}'" for name in names}
-    links = links_from_sources(ROOT, f"book/{path.stem}", publication())
+    links = links_from_sources(ROOT, f"book/{path.stem}", publication(ROOT / "_config.yml"))
     published = readable(nb, links, glued, python_source)
     assert leftovers(published) == [], f"{path.name}: raw MyST left in its notebook"
     prose = "\n".join(c["source"] for c in published["cells"] if c["cell_type"] == "markdown")
@@ -103,7 +103,7 @@ def test_every_published_notebook_reads_like_its_page(path):
 
 def test_the_links_come_from_the_sources():
     """Labels resolve to their page and heading; glossary terms to the glossary's anchors."""
-    links = links_from_sources(ROOT, "book/05_lego_bricks", publication())
+    links = links_from_sources(ROOT, "book/05_lego_bricks", publication(ROOT / "_config.yml"))
     url, title = links.labels["ch-bricks"]
     assert url.endswith("book/05_lego_bricks.html#ch-bricks") and title == "5. Lego bricks"
     assert links.terms["derangement"].endswith("book/glossary.html#term-derangement")

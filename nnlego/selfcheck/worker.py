@@ -20,9 +20,11 @@ import importlib
 import io
 import os
 import re
+import select
 import signal
 import sys
 import tempfile
+import time
 import traceback
 from multiprocessing.connection import Connection
 
@@ -155,6 +157,7 @@ def _culprit(error):
 
 
 REFERENCE_MODULES = ("nnlego", "numpy")   # put back before every check
+FORK_WAIT = 5.0   # seconds the checker waits for a forked copy to come back from its cell
 
 
 def module_state(prefixes=REFERENCE_MODULES) -> dict:
@@ -175,20 +178,43 @@ def restore(state) -> None:
 
 
 class Forks:
-    """Cells whose ``os.fork()`` copy went on past the cell (both copies running the checker)."""
+    """Cells whose ``os.fork()`` copy went on past the cell (both copies running the checker).
+
+    The copy that comes back from the cell writes the cell's number (which it inherited: the
+    cell that forked) into a pipe of the checker's own, then ends at once. The checker knows
+    how many forks there were (``os.register_at_fork``), so it waits a little for a copy that
+    is slow to come back before it answers (:data:`FORK_WAIT`)."""
 
     def __init__(self):
-        self.pid, self.cells, self.current = os.getpid(), [], None
-        signal.signal(signal.SIGUSR1, self._told)
+        self.pid, self.current, self.seen, self.forks = os.getpid(), None, [], 0
+        self._read, self._write = os.pipe()
+        os.set_blocking(self._read, False)
+        os.register_at_fork(after_in_parent=self._forked)
 
-    def _told(self, signum, frame):
-        self.cells.append(self.current)
+    def _forked(self):
+        if os.getpid() == self.pid:
+            self.forks += 1
 
     def after_cell(self):
         """In a forked copy that came back from the cell: tell the checker, then end."""
         if os.getpid() != self.pid:
-            os.kill(self.pid, signal.SIGUSR1)
+            os.write(self._write, f"{self.current}\n".encode())
             os._exit(0)
+
+    def cells(self) -> list[int]:
+        """The cells whose forked copy went on, in order, once each."""
+        reports, end = [], time.monotonic() + (FORK_WAIT if self.forks else 0)
+        while True:
+            with contextlib.suppress(BlockingIOError):
+                while chunk := os.read(self._read, 4096):
+                    reports += chunk.split()
+            left = end - time.monotonic()
+            if len(reports) >= self.forks or left <= 0:
+                break
+            select.select([self._read], [], [], left)
+        self.forks -= len(reports)
+        self.seen = sorted({*self.seen, *map(int, reports)})
+        return self.seen
 
 
 def serve(requests, answers, module_name):
@@ -215,7 +241,7 @@ def serve(requests, answers, module_name):
             answers.send(("checked", *run_piece(module, shell.ns, *request[1:])))
         elif request[0] == "names":
             answers.send(("names", sorted(k for k in shell.ns if not k.startswith("_")),
-                          sorted(set(forks.cells))))
+                          forks.cells()))
         else:
             break
 
