@@ -3,10 +3,7 @@ Used by tests/test_results_pack.py and tests/test_launch.py."""
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
-import threading
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +11,9 @@ import numpy as np
 from nnlego import Network, results_pins
 from nnlego.results_cache import ResultsCache
 from nnlego.results_pack import Pin, pack_name, release_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+from fresh_notebooks import serve  # noqa: E402
 
 
 def filled_cache(root, n=3):
@@ -36,20 +36,8 @@ def pin(monkeypatch, sha256):
     monkeypatch.setitem(results_pins.PINS, pack_name(), Pin(sha256, release_url(), ""))
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):   # no line per request on stderr
-        pass
-
-
-@contextlib.contextmanager
 def serving(folder):
-    """A loopback HTTP server of ``folder`` for the block: its base URL."""
+    """A loopback HTTP server of ``folder`` for a ``with`` block: its base URL (the benchmark's
+    server, benchmarks/fresh_notebooks.py: one server for both)."""
     Path(folder).mkdir(parents=True, exist_ok=True)
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    return serve(Path(folder))
