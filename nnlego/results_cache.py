@@ -104,7 +104,7 @@ class ResultsCache:
         if not (npz.is_file() and meta.is_file()):
             return None
         try:
-            return _read_entry(npz, meta)
+            return _read_entry(npz, meta, key)
         except _Damaged as damage:
             warn_damaged_once((npz, meta), f"results cache entry {str(meta)!r} (+ .npz) is "
                               f"damaged: {damage}; it is treated as missing, so it is retrained "
@@ -182,7 +182,7 @@ class _OtherFormat(Exception):
     """An intact entry of another FORMAT_VERSION."""
 
 
-def _read_entry(npz: Path, meta: Path):
+def _read_entry(npz: Path, meta: Path, key: str):
     """``(net, record)`` from an entry's files, or :class:`_Damaged` saying what is wrong."""
     try:
         record = json.loads(meta.read_text())
@@ -197,6 +197,8 @@ def _read_entry(npz: Path, meta: Path):
     missing += [f"history.{k}" for k in _HISTORY if k not in history]
     if missing:
         raise _Damaged(f"its JSON lacks {missing}")
+    if record.get("key") != key:      # copied under another entry's name (another seed, say)
+        raise _Damaged(f"it was saved as entry {record.get('key')!r}, not {key!r}")
     try:
         if _sha256(npz) != record["npz_sha256"]:
             raise _Damaged("the .npz's sha256 differs from the one recorded when it was saved")

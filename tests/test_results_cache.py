@@ -249,3 +249,18 @@ def test_a_damaged_entry_is_reported_once_though_read_twice(tmp_path):
         warnings.simplefilter("always")
         assert cache.load("k" * 24) is None and cache.load("k" * 24) is None
     assert len([w for w in caught if "damaged" in str(w.message)]) == 1
+
+
+def test_an_entry_copied_under_another_name_is_not_served(tmp_path):
+    """An entry's files copied to another key (another seed's name, say) load as nothing, with
+    one warning, so that entry is trained again rather than served as the other."""
+    import shutil
+    cache = ResultsCache(tmp_path)
+    source, other = "a" * 24, "b" * 24
+    cache.save(source, a_net(), {"history": {k: [] for k in results_cache._HISTORY},
+                                 "metrics": {"test": 0.9}})
+    for suffix in (".npz", ".json"):
+        shutil.copy(tmp_path / f"{source}{suffix}", tmp_path / f"{other}{suffix}")
+    assert cache.load(source) is not None
+    with pytest.warns(RuntimeWarning, match=f"saved as entry '{source}', not '{other}'"):
+        assert cache.load(other) is None
