@@ -76,7 +76,8 @@ def recipe_sentence(sweep: dict, article: dict) -> str:
 def output_weight_sentence(small: list, large: list, n_small: int, n_large: int) -> str:
     """Compare output weights of a small and a large hidden layer (lists of ``W2`` per seed).
 
-    Mean |w| says whether each brick's vote weighs more; the largest |w| is given beside it.
+    The mean absolute weight says whether each brick's vote weighs more; the largest absolute
+    weight is given beside it.
     """
     mean_s, mean_l = (float(np.mean([np.abs(W).mean() for W in ws])) for ws in (small, large))
     max_s, max_l = (float(np.mean([np.abs(W).max() for W in ws])) for ws in (small, large))
@@ -88,7 +89,8 @@ def output_weight_sentence(small: list, large: list, n_small: int, n_large: int)
 
 
 def mean_word(small: list, large: list) -> str:
-    """``"larger"`` / ``"smaller"``: the small network's mean |w| against the large one's."""
+    """``"larger"`` / ``"smaller"``: the small network's mean absolute weight against the
+    large one's."""
     mean_s, mean_l = (float(np.mean([np.abs(W).mean() for W in ws])) for ws in (small, large))
     return direction(mean_l, mean_s, up="larger", down="smaller", tolerance=0.005)
 
