@@ -163,3 +163,25 @@ def binder_environment(pub: Publication) -> dict[str, str]:
                     "build\n# (nnlego.publishing.binder_environment)\n"
                     f"{binder_requirement(pub)}\nipywidgets>=8\n")
     return {"binder/requirements.txt": requirements, "binder/postBuild": BINDER_POSTBUILD}
+
+
+# Chapters that moved: old docname -> new docname. The build writes a page at each old address
+# that sends the reader (and a search engine: rel=canonical) to the new one.
+MOVED = {"book/08_init_and_l2": "book/08_init", "book/09_savant": "book/09_derangements",
+         "book/10_wiring": "book/10_correlation"}
+
+
+def redirect_page(old: str, new: str, pub: Publication) -> str:
+    """The HTML of the page at ``old``'s address that sends the reader to chapter ``new`` (in
+    the same folder)."""
+    if PurePosixPath(_posix(old)).parent != PurePosixPath(_posix(new)).parent:
+        raise ValueError(f"old={old!r} and new={new!r} must be in the same folder (a relative "
+                         "link); move chapters within book/")
+    target = quote(PurePosixPath(_posix(new)).name) + ".html"   # same folder: a relative link
+    canonical = book_page_url(new, pub)
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+            f"<title>Moved to {_posix(new)}</title>\n"
+            f"<link rel=\"canonical\" href=\"{canonical}\">\n"
+            f"<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n</head>\n"
+            f"<body><p>This chapter has moved: <a href=\"{target}\">{_posix(new)}</a>.</p>"
+            "</body></html>\n")

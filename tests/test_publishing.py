@@ -151,3 +151,17 @@ def test_the_published_binder_installs_what_colab_installs(tmp_path):
     assert script.startswith("#!/usr/bin/env bash\n") and "set -e" not in script
     assert "nnlego data fetch all ||" in script and "nnlego results fetch" in script
     subprocess.run(["bash", "-n"], input=script, text=True, check=True)
+
+
+def test_a_moved_chapter_s_old_address_sends_the_reader_on(tmp_path):
+    from nnlego.publishing import MOVED, redirect_page
+    pub = publication(_config(tmp_path))
+    page = redirect_page("book/09_savant", "book/09_derangements", pub)
+    assert '<meta http-equiv="refresh" content="0; url=09_derangements.html">' in page
+    assert f'<link rel="canonical" href="{pub.book}book/09_derangements.html">' in page
+    assert '<a href="09_derangements.html">' in page
+    with pytest.raises(ValueError, match="same folder"):
+        redirect_page("book/x", "appendix/y", pub)
+    chapters = {p.stem for p in (ROOT / "book").glob("*.md")}
+    assert all(new.split("/")[1] in chapters and old.split("/")[1] not in chapters
+               for old, new in MOVED.items())
