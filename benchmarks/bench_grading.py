@@ -36,6 +36,8 @@ from nnlego.grading import gradebook as gbook
 from nnlego.grading import parallel, synthetic
 from nnlego.grading.parallel_worker import ONE_THREAD
 
+REPOSITORY = Path(__file__).resolve().parents[1]   # the course source (solutions/ and so on)
+
 BIN = Path(sys.executable).parent
 
 
@@ -48,9 +50,11 @@ def load():
 
 
 def build(root, n_students, assignments, seed):
-    synthetic.make_course(root, assignments)
-    roster = synthetic.draw_class(n_students, assignments, rng=np.random.default_rng(seed))
-    synthetic.write_class(root, roster, rng=np.random.default_rng(seed + 1))
+    synthetic.make_course(root, assignments, repo=REPOSITORY)
+    roster = synthetic.draw_class(n_students, assignments, repo=REPOSITORY,
+                                  rng=np.random.default_rng(seed))
+    synthetic.write_class(root, roster, repo=REPOSITORY,
+                          rng=np.random.default_rng(seed + 1))
     return roster
 
 
@@ -87,7 +91,7 @@ def main(argv=None):
                         "speed-up then compares seconds per student")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    assignments = args.assignments or synthetic.assignments_of()
+    assignments = args.assignments or synthetic.assignments_of(REPOSITORY)
     with tempfile.TemporaryDirectory(prefix="nnlego-bench-grading-") as tmp:
         serial_root, parallel_root = Path(tmp) / "serial", Path(tmp) / "parallel"
         roster = build(serial_root, args.students, assignments, args.seed)

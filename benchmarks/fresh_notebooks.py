@@ -65,16 +65,18 @@ def sources(ref: str | None, into: Path) -> Path:
     return into
 
 
-def fresh_venv(src: Path, tmp: Path) -> Path:
+def fresh_venv(src: Path, tmp: Path, extras: str = "") -> Path:
     """A new venv in ``tmp/venv`` with nnlego's wheel (built from a copy of ``src``, so the
-    build leaves nothing in the sources) and a kernel; returns its python."""
+    build leaves nothing in the sources), its ``extras`` (e.g. ``"course"``) and a kernel;
+    returns its python."""
     wheels, copy = tmp / "wheels", tmp / "wheel-src"
     _copy_sources(src, copy)
     _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", wheels, copy])
     _run([sys.executable, "-m", "venv", tmp / "venv"])
     python = tmp / "venv" / "bin" / "python"
     wheel = next(wheels.glob("nnlego-*.whl"))
-    _run([python, "-m", "pip", "install", "--quiet", wheel, *KERNEL_TOOLS])
+    _run([python, "-m", "pip", "install", "--quiet", f"{wheel}[{extras}]" if extras else wheel,
+          *KERNEL_TOOLS])
     return python
 
 
@@ -110,8 +112,15 @@ def published_notebook(src: Path, chapter: str, out: Path) -> Path:
 
 
 def build_pack(tmp: Path) -> Path:
-    """``nnlego results pack`` of this environment's filled results cache, into ``tmp/pack``."""
-    _run([sys.executable, "-m", "nnlego", "results", "pack", "--out", tmp / "pack"])
+    """The pack ``nnlego results pack`` makes of this environment's filled results cache, into
+    ``tmp/pack``; not recorded in the cache's packs.json (a benchmark's pack is no release's:
+    tests/test_results_pins.py compares the pin with caches that made or imported one)."""
+    from nnlego.reproduce import book_entries
+    from nnlego.results_pack import build
+
+    entries = book_entries(3)
+    made = build(tmp / "pack", entries, labels=entries, record=False)
+    print(f"{made.path}: {made.n_entries} networks, sha256 {made.sha256}")
     return tmp / "pack"
 
 

@@ -172,6 +172,16 @@ def check_labels(name: str, y, n_samples: int, n_classes: int) -> np.ndarray:
     if y.dtype.kind not in "iu":
         if y.dtype.kind == "f" and np.all(np.isfinite(y)) and np.all(y == np.round(y)):
             y = y.astype(np.int64)
+        elif y.dtype.kind == "f" and not np.all(np.isfinite(y)):
+            bad = np.flatnonzero(~np.isfinite(y))
+            raise ValueError(f"{name} holds {len(bad)} label(s) that are NaN or inf (first at "
+                             f"index {bad[0]}: {y[bad[0]]}); class labels are whole numbers: "
+                             "drop those samples or fix how the labels were made")
+        elif y.dtype.kind == "f":
+            bad = np.flatnonzero(y != np.round(y))
+            raise ValueError(f"{name} holds {len(bad)} label(s) that are not whole numbers "
+                             f"(first at index {bad[0]}: {y[bad[0]]}); pass integer class "
+                             "labels (y.argmax(axis=1) turns one-hot rows into labels)")
         else:
             raise ValueError(f"{name} must hold integer class labels, got dtype {y.dtype}; "
                              "pass labels, not one-hot rows")

@@ -37,7 +37,7 @@ def sigmoid(Z):
 
 
 def sigmoid_prime(Z):
-    """sigma'(z) = sigma(z) (1 - sigma(z)): at most 1/4, tiny for |z| large (saturation)."""
+    """sigma'(z) = sigma(z) (1 - sigma(z)): at most 1/4, tiny for large ``abs(z)`` (saturation)."""
     A = sigmoid(Z)
     return A * (1.0 - A)
 

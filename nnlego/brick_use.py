@@ -32,7 +32,8 @@ from .knockout import (  # noqa: F401  (re-exported: the chapter's one import)
 )
 
 __all__ = ["ActivationUse", "BreakingSet", "KnockoutComparison", "NegativeDrive",
-           "activation_use", "class_recall", "digit_use", "hidden_activations", "knock_out",
+           "OutputUse", "activation_use", "class_recall", "digit_use", "hidden_activations",
+           "knock_out", "output_use",
            "knockout_drops", "negative_drive", "smallest_breaking_set", "top_vs_random_knockout"]
 
 
@@ -55,6 +56,46 @@ class NegativeDrive(NamedTuple):
 
     negative_weight_share: np.ndarray
     negative_drive_share: np.ndarray
+
+
+class OutputUse(NamedTuple):
+    """The article's "used partially", in the output weights. ``contributions (n_hidden,
+    n_classes)``: brick j's mean signed term ``a_j w_jd`` over digit d's images;
+    ``n_for_fraction (n_classes,)``: how many bricks carry ``fraction`` of d's drive
+    ``sum_j |contribution|``; ``top_share (n_classes,)``: the largest brick's share of it."""
+
+    contributions: np.ndarray
+    n_for_fraction: np.ndarray
+    top_share: np.ndarray
+    fraction: float
+
+
+def output_use(net, X, y, fraction: float = 0.8) -> OutputUse:
+    """How many bricks carry ``fraction`` of each digit's drive: graded, signed use of bricks.
+
+    For digit d, brick j contributes ``c_jd = mean over d's images of a_j * W2[j, d]`` (blue
+    when > 0, red when < 0). Sorting ``|c_jd|`` in decreasing order, ``n_for_fraction[d]`` is
+    the smallest count whose sum reaches ``fraction`` of ``sum_j |c_jd|``. A Lego digit built of
+    a few whole bricks would need few; many bricks with graded shares mean partial use. Needs a
+    single hidden layer; NaN for a digit without images.
+    """
+    if not (_is_number(fraction) and 0 < fraction <= 1):
+        raise ValueError(f"fraction must be a number in (0, 1], got {fraction!r}; e.g. 0.8")
+    _check_single_hidden(net, "output_use")
+    y = _check_labels(net, X, y)
+    W2 = np.asarray(net.weights[1], dtype=np.float64)
+    A = hidden_activations(net, X).astype(np.float64)          # (n, n_hidden)
+    n_classes = net.sizes[-1]
+    C = np.full((W2.shape[0], n_classes), np.nan)
+    counts, top = np.full(n_classes, np.nan), np.full(n_classes, np.nan)
+    for d in range(n_classes):
+        if np.any(y == d):
+            C[:, d] = A[y == d].mean(axis=0) * W2[:, d]
+            size = np.sort(np.abs(C[:, d]))[::-1]
+            cumulative = np.cumsum(size) / size.sum()
+            counts[d] = int(np.searchsorted(cumulative, fraction - 1e-12) + 1)
+            top[d] = size[0] / size.sum()
+    return OutputUse(C, counts, top, float(fraction))
 
 
 def activation_use(net, X, low: float = 0.1, high: float = 0.9, *, layer: int = 0):

@@ -1,4 +1,4 @@
-"""The ``nnlego`` command: ``nnlego data``, ``nnlego reproduce`` and ``nnlego check``.
+"""The ``nnlego`` command: data, results, reproduce; check; grade, feedback, review, sandbox.
 
 Each subcommand lives in ``nnlego/commands/<name>.py`` with ``add_parser(subparsers)``, which
 registers its arguments and ``func`` (returning an exit code). Errors a user can fix print one
@@ -18,7 +18,8 @@ import sys
 
 from . import __version__
 
-COMMANDS = ("data", "results", "reproduce", "grade", "check")
+COMMANDS = ("data", "results", "reproduce", "check", "grade", "review", "sandbox")   # modules
+# (commands/grade.py registers both ``grade`` and ``feedback``)
 _FIXES = {  # what to do about the OS errors a user meets
     errno.EEXIST: "a file is where a folder is needed; move it or choose another folder",
     errno.ENOTDIR: "a file is where a folder is needed; move it or choose another folder",
@@ -34,7 +35,7 @@ _FIXES = {  # what to do about the OS errors a user meets
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="nnlego", description="What does a neural network actually learn? "
-        "Get the data, reproduce both articles, check your exercises.")
+        "Get the data, reproduce both articles, check your exercises; grade a class.")
     parser.add_argument("--version", action="version", version=f"nnlego {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:

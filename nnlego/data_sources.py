@@ -13,7 +13,6 @@ written. Pins and sources: ``../shared/DATA.md``.
 
 from __future__ import annotations
 
-import errno
 import gzip
 import hashlib
 import zlib
@@ -25,7 +24,7 @@ import numpy as np
 import pooch
 
 from . import __version__
-from .datasets import cache_status, data_home, get_spec, write_cache
+from .datasets import cache_status, check_folder, data_home, get_spec, write_cache
 from .safe_pickle import safe_loads
 
 _NIELSEN = "https://github.com/mnielsen/neural-networks-and-deep-learning/raw/master/data/"
@@ -120,14 +119,16 @@ def import_path(paths, *, data_home=None, force: bool = False, how: str = "impor
     home = _home(data_home)
     check_folder(home)
     found: dict[str, dict[str, bytes]] = {}
+    given: dict[str, Path] = {}              # the file each pinned name was found in
     for path in _candidates(paths):
         filename, content = identify(path)
         found.setdefault(SOURCES[filename].dataset, {})[filename] = content
+        given[filename] = Path(path)
     for name, contents in found.items():
         if missing := [f for f in files_of(name) if f not in contents]:
             raise SourceError(f"{name} needs all of {files_of(name)}, but {missing} "
                               f"{'is' if len(missing) == 1 else 'are'} missing; pass the "
-                              "folder holding all four files")
+                              f"folder holding all four files{_misnamed(contents, given)}")
     results = {}
     for name, contents in found.items():
         if not force and cache_status(name, data_home=home).state == "verified":
@@ -139,6 +140,14 @@ def import_path(paths, *, data_home=None, force: bool = False, how: str = "impor
         write_cache(name, CONVERTERS[name](contents), data_home=home, provenance=provenance)
         results[name] = "imported"
     return results
+
+
+def _misnamed(contents, given) -> str:
+    """A note on each file whose name is another pinned file's (a renamed download)."""
+    notes = [f"{given[f]} is named like {SOURCES[given[f].name].dataset}'s file, but by its "
+             f"content it is {SOURCES[f].dataset}'s {f}" for f in contents
+             if given[f].name != f and given[f].name in SOURCES]
+    return "".join(f". Note: {note}" for note in notes)
 
 
 def identify(path) -> tuple[str, bytes]:
@@ -153,16 +162,6 @@ def identify(path) -> tuple[str, bytes]:
     if filename := idx_files.get(_sha256(content)):
         return filename, content
     raise _mismatch(path, raw, content)
-
-
-def check_folder(path: Path) -> None:
-    """Fail at once, before any work, if ``path`` or a parent of it is a file, not a folder."""
-    for folder in (path, *path.parents):
-        if folder.exists():
-            if not folder.is_dir():
-                raise NotADirectoryError(errno.ENOTDIR, "is a file, not a folder; choose another "
-                                         "data home (--data-home or $NNLEGO_DATA)", str(folder))
-            return
 
 
 _IDX_TYPES = {0x08: "u1", 0x09: "i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}

@@ -16,10 +16,10 @@ is never replaced by a bad one. Getting the data lives in :mod:`nnlego.data_sour
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
-import secrets
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +27,8 @@ from typing import NamedTuple
 
 import numpy as np
 import pooch
+
+from .files import write_text, writing
 
 ENV_VAR = "NNLEGO_DATA"
 N_PIXELS = 28 * 28
@@ -161,26 +163,13 @@ def write_cache(name: str, arrays: dict, *, data_home=None, provenance=None) -> 
     path = cache_path(name, data_home=data_home)
     record = {"dataset": name, "format": 1, "content_sha256": get_spec(name).content_sha256,
               **(provenance or {})}
-    tmps = []
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for target in (path, path.with_suffix(".json")):
-            tmps.append(_temp_sibling(target))
-        with open(tmps[0], "wb") as f:
-            np.savez(f, **arrays)
-        with np.load(tmps[0], allow_pickle=False) as npz:
-            check_arrays(name, {key: npz[key] for key in npz.files}, where=str(tmps[0]))
-        tmps[1].write_text(json.dumps(record, indent=2) + "\n")
-        os.replace(tmps[0], path)
-        os.replace(tmps[1], path.with_suffix(".json"))
-    except OSError as error:  # name the cache, not a temporary file (or nothing: a full disk)
-        temporary = error.filename is None or str(error.filename).endswith(".tmp")
-        if error.errno is not None and temporary:
-            raise type(error)(error.errno, error.strerror, str(path)) from None
-        raise
-    finally:
-        for tmp in tmps:
-            tmp.unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with writing(path) as handle:              # the .npz whole, or not at all
+        np.savez(handle, **arrays)
+        handle.flush()
+        with np.load(handle.name, allow_pickle=False) as npz:   # verified again as written
+            check_arrays(name, {key: npz[key] for key in npz.files}, where=str(path))
+    write_text(path.with_suffix(".json"), json.dumps(record, indent=2) + "\n")
     return path
 
 
@@ -240,11 +229,14 @@ def _load(name: str, home) -> Dataset:
                    spec.class_names)
 
 
-def _temp_sibling(path: Path) -> Path:
-    """A new empty file next to ``path`` (same file system, so the rename is atomic)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    tmp.open("xb").close()  # unlike mkstemp's 0600, this respects the umask: caches can be shared
-    return tmp
+def check_folder(path: Path) -> None:
+    """Fail at once, before any work, if ``path`` or a parent of it is a file, not a folder."""
+    for folder in (path, *path.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, "is a file, not a folder; choose another "
+                                         "data home (--data-home or $NNLEGO_DATA)", str(folder))
+            return
 
 
 def where() -> str:

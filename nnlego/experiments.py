@@ -5,7 +5,11 @@ architecture, the training recipe and, for the second article, how the training 
 tile-shuffled (``derange``). :func:`run` trains it with one :func:`nnlego.train` call (inside
 :func:`nnlego.single_thread`, so the same settings and seed give the same bits) or loads it from
 the results cache, where the book, the command line and the tests find it again. The articles'
-named settings live in :mod:`nnlego.articles`.
+named settings live in :mod:`nnlego.articles`, which registers them here (:func:`register`), so
+:func:`run` also takes a name such as ``"savant_once"``.
+
+**Data.** :mod:`nnlego.experiment_data` (re-exported here): :func:`load_dataset` gives the data
+set a run trains on; :func:`use_data` swaps the loader for a block (tests use tiny stand-ins).
 
 **Seeds.** A run's ``seed`` becomes one ``np.random.SeedSequence``, which spawns the named
 streams of :data:`STREAMS`: the initial weights, the mini-batch order, the training images'
@@ -19,7 +23,6 @@ Book: chapters 5 to 10. Command line: ``nnlego reproduce``.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import time
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -28,15 +31,20 @@ import numpy as np
 
 from . import epoch_data
 from ._validation import check_choice, check_positive_int, check_seed
+from .experiment_data import (  # noqa: F401  (the data of a run: part of this module's API)
+    DATASETS,
+    TEST_SHUFFLE_SEED,
+    load_dataset,
+    shuffled_test_set,
+    use_data,
+)
 from .network import Network
 from .results_cache import ResultsCache, data_fingerprint
 from .runtime import single_thread
-from .tiles import derange_tiles, random_derangement, shuffle_tiles
+from .tiles import random_derangement, shuffle_tiles
 from .training import History, train
 
-TEST_SHUFFLE_SEED = 20_240_101
 STREAMS = ("init", "batches", "derangements", "fixed_permutation")
-DATASETS = ("mnist", "fashion-mnist")
 QUICK_N_TRAIN = {"mnist": 3_000, "fashion-mnist": 6_000}
 QUICK_N_EPOCHS = 2
 
@@ -113,39 +121,36 @@ def quick(settings: Settings) -> Settings:
                                n_epochs=QUICK_N_EPOCHS)
 
 
+NAMED: dict[str, Settings] = {}   # every named Settings; the articles register theirs
+
+
+def register(*settings: Settings) -> None:
+    """Make each of ``settings`` known by its name to :func:`get_settings` (and so :func:`run`)."""
+    for one in settings:
+        if not isinstance(one, Settings):
+            raise TypeError(f"settings must be Settings, got {type(one).__name__}: {one!r}")
+        known = NAMED.get(one.name)
+        if known is not None and known != one:
+            raise ValueError(f"the name {one.name!r} is already registered for other settings; "
+                             "give these settings another name (Settings(name=...))")
+        NAMED[one.name] = one
+
+
 def get_settings(settings) -> Settings:
-    """A :class:`Settings`, or the one of that name in :data:`nnlego.articles.NAMED`."""
-    from .articles import NAMED
+    """A :class:`Settings`, or the one registered under that name (:data:`NAMED`)."""
     if isinstance(settings, Settings):
         return settings
     if isinstance(settings, str) and settings in NAMED:
         return NAMED[settings]
-    raise ValueError(f"settings must be a Settings or one of {sorted(NAMED)}, got {settings!r}")
+    raise ValueError(f"settings must be a Settings or one of the registered names "
+                     f"{sorted(NAMED)}, got {settings!r}; the articles' names are registered "
+                     "when nnlego.articles is imported")
 
 
 def run_streams(seed: int) -> dict:
     """``{name: Generator}`` for every name of :data:`STREAMS`, spawned from ``seed``."""
     children = np.random.SeedSequence(check_seed(seed)).spawn(len(STREAMS))
     return {name: np.random.default_rng(child) for name, child in zip(STREAMS, children)}
-
-
-# -- data ----------------------------------------------------------------------------------------
-def _load_dataset(name):
-    """The :class:`nnlego.datasets.Dataset` called ``name`` (tests replace this function)."""
-    from . import datasets
-    return datasets.load_mnist() if name == "mnist" else datasets.load_fashion_mnist()
-
-
-@functools.lru_cache(maxsize=2)
-def _dataset(name):
-    return _load_dataset(name)
-
-
-def shuffled_test_set(grid: int = 4, dataset: str = "fashion-mnist"):
-    """``(X, y, perms)``: the test images, each tile-deranged with :data:`TEST_SHUFFLE_SEED`."""
-    X, y = _dataset(dataset).test
-    X_shuffled, perms = derange_tiles(X, grid, rng=np.random.default_rng(TEST_SHUFFLE_SEED))
-    return X_shuffled, y, perms
 
 
 class Setup(NamedTuple):
@@ -167,7 +172,7 @@ def training_setup(settings, seed: int = 0) -> Setup:
     the run's fixed permutation).
     """
     settings = get_settings(settings)
-    data = _dataset(settings.dataset)
+    data = load_dataset(settings.dataset)
     X, y = data.train
     if settings.n_train is not None:
         X, y = X[:settings.n_train], y[:settings.n_train]
@@ -184,7 +189,7 @@ def training_setup(settings, seed: int = 0) -> Setup:
 
 
 def _fingerprint(settings):
-    data = _dataset(settings.dataset)
+    data = load_dataset(settings.dataset)
     return data_fingerprint(data.train.X, data.train.y, data.test.X, data.test.y)
 
 
@@ -215,8 +220,11 @@ def run(settings, *, seed: int, cache=None, progress=None) -> Result:
     if not store:
         return _train(settings, seed, progress)
     key = store.key(settings, seed, _fingerprint(settings))
+    result = _from_cache(store, key, settings, seed)   # reading takes no lock: a read-only
+    if result is not None:                             # cache serves what it holds
+        return result
     with store.lock(key):
-        result = _from_cache(store, key, settings, seed)
+        result = _from_cache(store, key, settings, seed)   # saved meanwhile by another process?
         if result is None:
             result = _train(settings, seed, progress)
             record = {"settings": dataclasses.asdict(settings), "seed": seed,

@@ -60,13 +60,31 @@ def _prepare_results(progress: bool) -> str:
     if results_pack.pinned_sha256() is None:
         return (f"results pack: none for nnlego {results_pack.__version__} (not a release); "
                 f"networks missing from the results cache {cache.root} train here")
+    if _holds_the_book(cache):
+        return (f"results pack: not needed (the results cache {cache.root} holds the book's "
+                "networks)")
+    if not results_pack.holds(cache, results_pack.pinned_sha256()):
+        print(f"results pack: fetching {results_pack.source_of()}", flush=True)
     try:
-        done = results_pack.fetch(cache=cache, progressbar=progress)
+        done = results_pack.fetch(cache=cache, progressbar=progress, timeout=20.0)
     except (FetchError, results_pack.PackError) as error:
-        return f"results pack: not imported ({error}); missing networks train here"
+        return (f"results pack: not imported ({error}); the networks this chapter needs train "
+                "here instead, each with a progress bar (the chapter's comments say how long)")
     if done.get("already imported"):
         return "results pack: imported"
     return f"results pack: {done['imported']} trained networks imported into {cache.root}"
+
+
+def _holds_the_book(cache: ResultsCache) -> bool:
+    """Does the cache hold every network of the book already (a clone after `make results`,
+    the book's build)? Then no pack is downloaded. False when a data set is missing here."""
+    from .reproduce import book_entries
+
+    try:
+        keys = book_entries(3, cache)
+    except (OSError, ValueError):   # DataNotFoundError, a damaged data cache: fetch the pack
+        return False
+    return set(keys) <= set(cache.keys())
 
 
 def epoch_bar(n_epochs: int, desc: str):

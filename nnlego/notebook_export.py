@@ -77,7 +77,7 @@ def readable(nb: dict, links: Links, glued: dict | None = None,
     """A copy of notebook ``nb`` whose Markdown cells are plain Markdown (module docstring).
 
     ``glued``: ``{name: text/plain}``; a name it lacks (a notebook made without running the
-    chapter, Binder's) becomes a link to the published page, which shows the number.
+    chapter, from its source) becomes a link to the published page, which shows the number.
     ``include(path, options)``: the code a ``{literalinclude}`` shows, or None for a link.
     """
     nb = copy.deepcopy(nb)
@@ -232,7 +232,8 @@ def python_source(path: str, options: dict) -> str | None:
 def links_from_sources(root, docname: str, pub) -> Links:
     """:class:`Links` read from the book's MyST sources under ``root`` (no Sphinx build): each
     label with the heading after it, each page's title, the glossary's terms. For notebooks made
-    outside a build (Binder's ``postBuild``); a build resolves them with Sphinx itself."""
+    outside a build (``python -m nnlego.notebook_export``, the fresh-notebook benchmark); a build
+    resolves them with Sphinx itself."""
     from pathlib import Path
 
     from .publishing import book_page_url

@@ -10,18 +10,18 @@ the same arrays, sees the change). The learning rate ``lr`` is Nielsen's eta.
   p <- p - lr * sqrt(1 - beta2^t) / (1 - beta1^t) * m / (sqrt(v) + eps).
 
 **Subnormals flushed to zero.** Every ``flush_every`` steps (default
-:data:`nnlego.subnormals.FLUSH_EVERY` = 100; ``None`` or 0: never) each optimizer sets every
-value below the smallest normal number of its dtype to zero: in the parameters it updates and, for
-Adam, in m and v. That is |x| < 1.2e-38 in float32 and |x| < 2.2e-308 in float64; -1e-40 becomes
--0.0; every other value is untouched bit for bit. Without it, Adam's m decays by 0.9 per step
-where a gradient is zero and gets stuck in the subnormal range, where many x86 CPUs compute up to
-~20x slower: on an Intel Xeon the savant's epochs took 2.2x longer from epoch 2 on (issue 29;
+:data:`nnlego.subnormals.FLUSH_EVERY` = 100; ``None`` or 0: never) each optimizer sets every value
+below the smallest normal number of its dtype to zero: in the parameters it updates and, for Adam,
+in m and v. That is ``abs(x) < 1.2e-38`` in float32 and ``abs(x) < 2.2e-308`` in float64; -1e-40
+becomes -0.0; every other value is untouched bit for bit. Without it, Adam's m decays by 0.9 per
+step where a gradient is zero and gets stuck in the subnormal range, where many x86 CPUs compute up
+to ~20x slower: on an Intel Xeon the savant's epochs took 2.2x longer from epoch 2 on (issue 29;
 2.2x per operation on the AMD EPYC of the test machine). A subnormal m or v moves a normal weight
-by less than its last bit, so the flush rarely changes a trained network at all (the savant's
-27 runs of `nnlego reproduce`: bit-identical); it can (a weight that is itself subnormal becomes
-zero), so the results cache's format went to 3 with it.
-One flush is one pass over the arrays: ~0.1 ms for the savant's 305,310 numbers (parameters, m
-and v), ~1 us per step spread over 100 steps, against a step of a few hundred us.
+by less than its last bit, so the flush rarely changes a trained network at all (the savant's 27
+runs of `nnlego reproduce`: bit-identical); it can (a weight that is itself subnormal becomes
+zero), so the results cache's format went to 3 with it. One flush is one pass over the arrays: ~0.1
+ms for the savant's 305,310 numbers (parameters, m and v), ~1 us per step spread over 100 steps,
+against a step of a few hundred us.
 
 Book: chapter 4 (SGD) and chapter 9 (Adam, the second article's Keras setup).
 """

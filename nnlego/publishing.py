@@ -7,13 +7,15 @@ buttons, the chapters' install line and the exercises' links are all derived her
 
 How each kind of link opens a notebook (Colab opens only ``.ipynb``):
 
-- a **chapter** (``book/05_lego_bricks.md``, a MyST markdown notebook):
-  Colab opens the executed notebook that the build publishes with the book,
+- a **chapter** (``book/05_lego_bricks.md``, a MyST markdown notebook): Colab and Binder
+  both open the executed notebook that the build publishes with the book,
   ``_sources/book/05_lego_bricks.ipynb`` on the branch ``PAGES_BRANCH`` (``make publish``
-  pushes ``_build/html`` there); Binder builds the environment from ``binder/`` on the source
-  branch, whose ``postBuild`` pairs every chapter with a ``book/NN_name.ipynb`` (jupytext).
+  pushes ``_build/html`` there), its glued numbers in the prose and its MyST made plain
+  Markdown. Binder builds that branch from the environment the build writes into the site,
+  :func:`binder_environment` (``binder/requirements.txt``: nnlego from the chapters' own
+  install source; ``binder/postBuild``: the data and the results pack, fetched once).
 - an **exercise** (``exercises/05_lego_bricks/lego_bricks.ipynb``, already a notebook): Colab
-  and Binder open that file on the source branch.
+  and Binder open that file on the source branch (Binder builds it from ``binder/``).
 
 Everything here is string work on the settings; only :func:`publication` reads a file.
 """
@@ -28,7 +30,6 @@ from urllib.parse import quote
 PAGES_BRANCH = "gh-pages"
 COLAB = "https://colab.research.google.com"
 BINDER = "https://mybinder.org"
-CONFIG = Path(__file__).resolve().parents[1] / "_config.yml"
 
 
 class Publication(NamedTuple):
@@ -48,7 +49,7 @@ class Publication(NamedTuple):
         return self.repository.split("github.com/", 1)[1].strip("/")
 
 
-def publication(config=CONFIG) -> Publication:
+def publication(config) -> Publication:
     """The settings in ``_config.yml`` (``repository.url``, ``repository.branch``,
     ``html.baseurl``, ``launch_buttons``), checked: a GitHub https URL, an absolute book URL."""
     import yaml  # Jupyter Book's dependency: this runs where the book is built or tested
@@ -89,12 +90,10 @@ def book_page_url(docname, pub: Publication) -> str:
     return f"{pub.book}{quote(docname)}.html"
 
 
-def chapter_notebooks(docname) -> tuple[str, str]:
-    """(path on PAGES_BRANCH, path on the source branch) of a chapter's notebook:
-    ``_sources/book/05_lego_bricks.ipynb`` (executed, built) and ``book/05_lego_bricks.ipynb``
-    (made by binder/postBuild from the .md)."""
-    stem = _posix(docname).removesuffix(".md")
-    return f"_sources/{stem}.ipynb", f"{stem}.ipynb"
+def chapter_notebook(docname) -> str:
+    """The path on PAGES_BRANCH of a chapter's executed, readable notebook:
+    ``_sources/book/05_lego_bricks.ipynb``."""
+    return f"_sources/{_posix(docname).removesuffix('.md')}.ipynb"
 
 
 def colab_url(notebook, pub: Publication, *, branch=None) -> str:
@@ -103,17 +102,19 @@ def colab_url(notebook, pub: Publication, *, branch=None) -> str:
     notebook = _posix(notebook)
     if not notebook.endswith(".ipynb"):
         raise ValueError(f"notebook={notebook!r}: Colab opens only .ipynb files; for a "
-                         "chapter pass chapter_notebooks(docname)[0] with branch=PAGES_BRANCH")
+                         "chapter pass chapter_notebook(docname) with branch=PAGES_BRANCH")
     return f"{pub.colab}/github/{pub.org_repo}/blob/{branch or pub.branch}/{quote(notebook)}"
 
 
-def binder_url(notebook, pub: Publication) -> str:
-    """Binder's URL that builds the source branch and opens ``notebook`` in JupyterLab."""
+def binder_url(notebook, pub: Publication, *, branch=None) -> str:
+    """Binder's URL that builds ``branch`` (default the source branch) of the repository and
+    opens ``notebook`` in JupyterLab."""
     notebook = _posix(notebook)
     if not notebook.endswith(".ipynb"):
         raise ValueError(f"notebook={notebook!r} is not a .ipynb file; for a chapter pass "
-                         "chapter_notebooks(docname)[1] (binder/postBuild makes it)")
-    return f"{pub.binder}/v2/gh/{pub.org_repo}/{pub.branch}?urlpath=lab/tree/{quote(notebook)}"
+                         "chapter_notebook(docname) with branch=PAGES_BRANCH")
+    return (f"{pub.binder}/v2/gh/{pub.org_repo}/{branch or pub.branch}"
+            f"?urlpath=lab/tree/{quote(notebook)}")
 
 
 def launch_urls(path, pub: Publication) -> dict[str, str]:
@@ -122,9 +123,9 @@ def launch_urls(path, pub: Publication) -> dict[str, str]:
     path = _posix(path)
     if path.endswith(".ipynb"):
         return {"colab": colab_url(path, pub), "binder": binder_url(path, pub)}
-    built, paired = chapter_notebooks(path)
+    built = chapter_notebook(path)
     return {"colab": colab_url(built, pub, branch=PAGES_BRANCH),
-            "binder": binder_url(paired, pub)}
+            "binder": binder_url(built, pub, branch=PAGES_BRANCH)}
 
 
 def install_line(pub: Publication) -> str:
@@ -136,3 +137,51 @@ def install_fallback_line(pub: Publication) -> str:
     """The setup cell's second try when ``install_line`` failed (no git client, a failed
     clone): the same branch as GitHub's zip archive, which pip installs over plain HTTPS."""
     return f"%pip install --quiet {pub.repository}/archive/refs/heads/{pub.branch}.zip"
+
+
+def binder_requirement(pub: Publication) -> str:
+    """nnlego as a requirement (PEP 508) from the source ``install_line`` installs on Colab."""
+    return f"nnlego @ git+{pub.repository}"
+
+
+BINDER_POSTBUILD = """#!/usr/bin/env bash
+# Binder's image of the published book: the data and the release's results pack, fetched and
+# verified once, when the image is built. Neither may fail the image: the chapter's setup cell
+# says what is missing and tries again (a chapter without the pack trains, with a progress bar).
+set -uo pipefail
+nnlego data fetch all || echo "postBuild: no data yet; each chapter's setup cell fetches it"
+nnlego results fetch --no-progress --timeout 60 \\
+  || echo "postBuild: no results pack; each chapter trains what it needs, with a progress bar"
+"""
+
+
+def binder_environment(pub: Publication) -> dict[str, str]:
+    """{path: text} of the Binder environment the build writes into the site (PAGES_BRANCH):
+    ``binder/requirements.txt`` (nnlego, ipywidgets for the progress bars) and
+    ``binder/postBuild`` (data and results pack)."""
+    requirements = ("# Binder (repo2docker) for the published chapters; written by the book's "
+                    "build\n# (nnlego.publishing.binder_environment)\n"
+                    f"{binder_requirement(pub)}\nipywidgets>=8\n")
+    return {"binder/requirements.txt": requirements, "binder/postBuild": BINDER_POSTBUILD}
+
+
+# Chapters that moved: old docname -> new docname. The build writes a page at each old address
+# that sends the reader (and a search engine: rel=canonical) to the new one.
+MOVED = {"book/08_init_and_l2": "book/08_init", "book/09_savant": "book/09_derangements",
+         "book/10_wiring": "book/10_correlation"}
+
+
+def redirect_page(old: str, new: str, pub: Publication) -> str:
+    """The HTML of the page at ``old``'s address that sends the reader to chapter ``new`` (in
+    the same folder)."""
+    if PurePosixPath(_posix(old)).parent != PurePosixPath(_posix(new)).parent:
+        raise ValueError(f"old={old!r} and new={new!r} must be in the same folder (a relative "
+                         "link); move chapters within book/")
+    target = quote(PurePosixPath(_posix(new)).name) + ".html"   # same folder: a relative link
+    canonical = book_page_url(new, pub)
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+            f"<title>Moved to {_posix(new)}</title>\n"
+            f"<link rel=\"canonical\" href=\"{canonical}\">\n"
+            f"<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n</head>\n"
+            f"<body><p>This chapter has moved: <a href=\"{target}\">{_posix(new)}</a>.</p>"
+            "</body></html>\n")

@@ -23,6 +23,7 @@ from pathlib import Path
 from . import experiments
 from ._validation import check_choice, check_positive_int
 from .articles import ARTICLES
+from .files import write_text, writing
 from .runner import run_all
 from .snapshots import load_snapshots
 
@@ -60,15 +61,16 @@ def reproduce(which="all", out="results", seeds=3, quick=False, workers=2, progr
         record["rows"] += module.rows(runs, record[name])
         record["findings"] += module.findings(runs)
         for file_name, fig in module.figures(runs).items():
-            fig.savefig(out / file_name, dpi=110)
+            with writing(out / file_name) as handle:
+                fig.savefig(handle, dpi=110, format=Path(file_name).suffix[1:])
             record["figures"].append(file_name)
     record["figures"].sort()
     record["timing"] = _timing(results, train_seconds, time.perf_counter() - start)
     record["runs"] = [{"settings": s.name, "n_hidden": s.n_hidden, "grid": s.grid, "seed": seed,
                        "metrics": r.metrics, "cached": r.cached}
                       for (s, seed), r in results.items()]
-    (out / "results.json").write_text(json.dumps(record, indent=1))
-    (out / "results.md").write_text(results_markdown(record))
+    write_text(out / "results.json", json.dumps(record, indent=1))
+    write_text(out / "results.md", results_markdown(record))
     return record
 
 

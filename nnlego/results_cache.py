@@ -19,8 +19,9 @@ reported once with ``warnings.warn`` naming its path and treated as missing, so 
 retrains and overwrites it. An entry of another ``FORMAT_VERSION``, or one written before hashes
 were recorded, is stale: missing without a warning.
 
-Concurrency: ``with cache.lock(key):`` holds an exclusive lock (``fcntl.flock`` on
-``<key>.lock``) across processes, so two runs can agree that only one of them trains an entry.
+Concurrency: ``with cache.lock(key):`` holds an exclusive lock (``filelock.FileLock`` on
+``<key>.lock``, an OS file lock on every platform) across processes, so two runs can agree
+that only one of them trains an entry.
 
 Location: ``$NNLEGO_RESULTS`` if set, else ``<user cache dir>/nnlego/results`` (platformdirs).
 """
@@ -29,17 +30,17 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import fcntl
 import hashlib
 import json
 import os
-import tempfile
 import warnings
 from pathlib import Path
 
 import numpy as np
 import platformdirs
+from filelock import FileLock
 
+from .files import write_text
 from .storage import load_network, save_network
 
 FORMAT_VERSION = 3   # 2: one SeedSequence per run spawns its streams (experiments.STREAMS)
@@ -103,11 +104,11 @@ class ResultsCache:
         if not (npz.is_file() and meta.is_file()):
             return None
         try:
-            return _read_entry(npz, meta)
+            return _read_entry(npz, meta, key)
         except _Damaged as damage:
-            warnings.warn(f"results cache entry {str(meta)!r} (+ .npz) is damaged: {damage}; "
-                          "it is treated as missing, so it is retrained and overwritten",
-                          RuntimeWarning, stacklevel=2)
+            warn_damaged_once((npz, meta), f"results cache entry {str(meta)!r} (+ .npz) is "
+                              f"damaged: {damage}; it is treated as missing, so it is retrained "
+                              "and overwritten")
             return None
         except _OtherFormat:
             return None
@@ -118,15 +119,22 @@ class ResultsCache:
 
         ``with cache.lock(key): entry = cache.load(key) or train_and_save()``: a second process
         waits, then finds the entry saved. The lock file ``<key>.lock`` stays (it is empty);
-        the lock itself ends with the ``with`` block or the process.
+        the lock itself ends with the ``with`` block or the process. Only writing needs it:
+        reading an entry that is there takes no lock, so a read-only cache serves its entries.
         """
         self._make_root()
-        with open(self.root / f"{key}.lock", "a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        lock = FileLock(self.root / f"{key}.lock")
+        try:
+            lock.acquire()
+        except OSError as error:
+            raise PermissionError(
+                f"the results cache {str(self.root)!r} lacks entry {key} and cannot be written "
+                f"({error.strerror or error}); set ${ENV_VAR} to a writable folder (or pass "
+                "cache=False to train without a cache)") from None
+        try:
+            yield
+        finally:
+            lock.release()
 
     def save(self, key: str, net, record: dict) -> Path:
         """Store ``net`` and the JSON-able ``record`` under ``key``; return the JSON's path."""
@@ -134,7 +142,7 @@ class ResultsCache:
         npz = save_network(net, self.root / f"{key}.npz")
         record = {**record, "format": FORMAT_VERSION, "key": key, "npz_sha256": _sha256(npz)}
         path = self.root / f"{key}.json"
-        _atomic_write_text(path, json.dumps(record, indent=1, sort_keys=True))
+        write_text(path, json.dumps(record, indent=1, sort_keys=True))
         return path
 
     def _make_root(self):
@@ -174,7 +182,7 @@ class _OtherFormat(Exception):
     """An intact entry of another FORMAT_VERSION."""
 
 
-def _read_entry(npz: Path, meta: Path):
+def _read_entry(npz: Path, meta: Path, key: str):
     """``(net, record)`` from an entry's files, or :class:`_Damaged` saying what is wrong."""
     try:
         record = json.loads(meta.read_text())
@@ -189,6 +197,8 @@ def _read_entry(npz: Path, meta: Path):
     missing += [f"history.{k}" for k in _HISTORY if k not in history]
     if missing:
         raise _Damaged(f"its JSON lacks {missing}")
+    if record.get("key") != key:      # copied under another entry's name (another seed, say)
+        raise _Damaged(f"it was saved as entry {record.get('key')!r}, not {key!r}")
     try:
         if _sha256(npz) != record["npz_sha256"]:
             raise _Damaged("the .npz's sha256 differs from the one recorded when it was saved")
@@ -197,16 +207,18 @@ def _read_entry(npz: Path, meta: Path):
         raise _Damaged(str(error)) from None
 
 
+_WARNED: set = set()   # the damaged files already reported, by their state
+
+
+def warn_damaged_once(paths, message: str, stacklevel: int = 3) -> None:
+    """``warnings.warn(message)`` the first time this process meets these damaged files in this
+    state (size, modification time): a reader that looks twice (before and after taking the
+    lock) reports the damage once."""
+    state = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in paths)
+    if state not in _WARNED:
+        _WARNED.add(state)
+        warnings.warn(message, RuntimeWarning, stacklevel=stacklevel + 1)
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def _atomic_write_text(path: Path, text: str):
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise

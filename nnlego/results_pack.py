@@ -13,17 +13,17 @@ against the manifest (and the manifest's format) before it writes anything, writ
 an entry last (an entry counts once both files exist) and never unpickles (``allow_pickle=False``
 everywhere), so a pack from elsewhere (``nnlego results import PATH``) is as safe as a pinned one.
 
-Where the pack comes from, first match wins: the ``source`` argument, ``$NNLEGO_RESULTS_URL``
-(a base URL or a local folder: mirrors, tests), else :func:`release_url`. Its hash: the
-``sha256`` argument, ``$NNLEGO_RESULTS_SHA256``, else ``PINS[pack_name()]``. A release pins its
-pack by pasting the line ``nnlego results pack`` prints into ``PINS``.
+Which pack a release publishes, where and with which hashes is
+:mod:`nnlego.results_pins` (``PINS``); a release pins its pack by pasting the line
+``nnlego results pack`` prints. :func:`build` records the pack it made in the cache's
+``packs.json`` as :func:`import_pack` records a pack it imported: that cache holds the pack's
+entries, so :func:`fetch` has nothing to download.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import zipfile
 from datetime import datetime, timezone
@@ -32,16 +32,27 @@ from typing import NamedTuple
 
 from . import __version__
 from .data_sources import FetchError
-from .results_cache import FORMAT_VERSION, ResultsCache, _atomic_write_text
+from .files import write_bytes, write_text, writing
+from .results_cache import FORMAT_VERSION, ResultsCache
+from .results_pins import (  # noqa: F401  (re-exported: the pack's name, pins and sources)
+    PINS,
+    RELEASES,
+    SHA_ENV,
+    URL_ENV,
+    Pin,
+    entries_digest,
+    pack_name,
+    pin_line,
+    pinned_sha256,
+    release_url,
+    source_of,
+)
 
 PACK_FORMAT = 1
-RELEASES = "https://github.com/nnlego/nnlego/releases/download"  # beside the wheel, per tag
-URL_ENV, SHA_ENV = "NNLEGO_RESULTS_URL", "NNLEGO_RESULTS_SHA256"
 MANIFEST = "manifest.json"
-IMPORTED = "packs.json"      # in the cache root: which packs were imported, by sha256
-# {pack file name: sha256}; a release adds the line `nnlego results pack` prints.
-PINS: dict[str, str] = {}
+IMPORTED = "packs.json"      # in the cache root: the packs built or imported there, by sha256
 _MEMBER = re.compile(r"^[0-9a-f]{24}(\.json|\.npz|\.snapshots\.npz)$")
+OFFLINE = "Offline: `nnlego results import PATH` with a pack you have"
 _DATE = (2020, 1, 1, 0, 0, 0)   # every member's zip time: the same cache gives the same bytes
 
 
@@ -60,43 +71,13 @@ class PackInfo(NamedTuple):
     size: int
 
 
-def pack_name(version: str = __version__) -> str:
-    """The pack's file name for nnlego ``version``: ``nnlego-results-<version>.zip``."""
-    return f"nnlego-results-{version}.zip"
-
-
-def release_url(version: str = __version__) -> str:
-    """Where release ``version`` publishes its pack (a GitHub release asset)."""
-    return f"{RELEASES}/v{version}/{pack_name(version)}"
-
-
-def source_of(source=None) -> str:
-    """The pack's URL or local path: ``source``, ``$NNLEGO_RESULTS_URL``, or the release's.
-    A base URL or folder gets :func:`pack_name` appended."""
-    base = source or os.environ.get(URL_ENV)
-    if not base:
-        return release_url()
-    base = str(base)
-    if base.endswith(".zip"):
-        return base
-    return base.rstrip("/") + "/" + pack_name()
-
-
-def pinned_sha256(sha256=None) -> str | None:
-    """The pack's expected sha256: ``sha256``, ``$NNLEGO_RESULTS_SHA256``, else the pin."""
-    value = sha256 or os.environ.get(SHA_ENV) or PINS.get(pack_name())
-    if value and not re.fullmatch(r"[0-9a-f]{64}", value.removeprefix("sha256:")):
-        raise ValueError(f"sha256={value!r} is not a sha256 (64 hex digits); pass the hash "
-                         "that `nnlego results pack` printed")
-    return value.removeprefix("sha256:") if value else None
-
-
-def build(out, keys, *, cache=None, labels=None) -> PackInfo:
+def build(out, keys, *, cache=None, labels=None, record: bool = True) -> PackInfo:
     """Write the pack of entries ``keys`` (with their snapshots, where stored) into folder ``out``.
 
     Every entry must be complete and intact in the cache. Writes ``out/<pack_name()>`` and
     ``out/<pack_name()>.sha256`` (``sha256sum`` format). ``labels``: ``{key: text}`` for the
     manifest (what each entry is). Deterministic: the same entries give the same bytes.
+    ``record``: note in the cache's ``packs.json`` that it holds this pack's entries.
     """
     store = cache if isinstance(cache, ResultsCache) else ResultsCache(cache)
     keys = sorted(set(keys))
@@ -116,17 +97,17 @@ def build(out, keys, *, cache=None, labels=None) -> PackInfo:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     path = out / pack_name()
-    tmp = path.with_name(path.name + ".tmp")
-    with zipfile.ZipFile(tmp, "w") as archive:
+    with writing(path) as handle, zipfile.ZipFile(handle, "w") as archive:
         for name, data in [(MANIFEST, json.dumps(manifest, indent=1).encode()),
                            *sorted(files.items())]:
             info = zipfile.ZipInfo(name, date_time=_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, data)
-    os.replace(tmp, path)
     digest = _sha256(path.read_bytes())
-    (out / f"{path.name}.sha256").write_text(f"{digest}  {path.name}\n")
+    write_text(out / f"{path.name}.sha256", f"{digest}  {path.name}\n")
     n_snaps = sum(name.endswith(".snapshots.npz") for name in files)
+    if record:
+        _record(store, digest, path.name, {"built": len(keys)}, keys)
     return PackInfo(path, digest, len(keys), n_snaps, path.stat().st_size)
 
 
@@ -155,11 +136,11 @@ def import_pack(path, *, cache=None, sha256=None) -> dict:
         if target.is_file() and _sha256(target.read_bytes()) == _sha256(members[name]):
             counts["already"] += name.endswith(".json")
             continue
-        _atomic_write_bytes(target, members[name])
+        write_bytes(target, members[name])
         counts["snapshots"] += name.endswith(".snapshots.npz")
         counts["imported"] += name.endswith(".json")
     keys = sorted(name.removesuffix(".json") for name in members if name.endswith(".json"))
-    _record_import(store, digest, path.name, counts, keys)
+    _record(store, digest, path.name, counts, keys)
     return {**counts, "sha256": digest}
 
 
@@ -183,7 +164,7 @@ def fetch(*, cache=None, source=None, sha256=None, progressbar=False,
                         f"release with a results pack); pass sha256= (`--sha256`) or set "
                         f"${SHA_ENV} to the hash `nnlego results pack` printed, or import a pack "
                         "you have: `nnlego results import PATH`")
-    if _still_there(store, expected):
+    if holds(store, expected):
         return {"already imported": True, "source": where, "sha256": expected}
     if "://" not in where:                           # a local file or folder: no download
         return {**import_pack(where, cache=store, sha256=expected), "source": where}
@@ -193,11 +174,17 @@ def fetch(*, cache=None, source=None, sha256=None, progressbar=False,
     try:
         local = pooch.retrieve(where, known_hash=f"sha256:{expected}", fname=pack_name(),
                                path=store.root / "downloads", downloader=downloader)
-    except (requests.ConnectionError, requests.Timeout) as error:
+    except requests.Timeout:
+        raise FetchError(f"cannot download the results pack: {where} did not answer within "
+                         f"{timeout:g} s. {OFFLINE}") from None
+    except requests.ConnectionError as error:
         raise FetchError(f"cannot download the results pack: no connection to {where} "
-                         f"({type(error).__name__}). Offline: `nnlego results import PATH` "
-                         "with a pack you have") from None
-    except (requests.HTTPError, ValueError) as error:   # pooch: ValueError = wrong hash
+                         f"({type(error).__name__}). {OFFLINE}") from None
+    except requests.HTTPError as error:
+        raise FetchError(f"cannot download the results pack from {where}: "
+                         f"{error.response.status_code} {error.response.reason} (is release "
+                         f"v{__version__} published with its pack?). {OFFLINE}") from None
+    except ValueError as error:                      # pooch: a wrong hash
         raise FetchError(f"cannot download the results pack from {where}: {error}") from None
     return {**import_pack(local, cache=store, sha256=expected), "source": where}
 
@@ -252,27 +239,19 @@ def _checked_members(path: Path) -> dict:
     return members
 
 
-def _still_there(store: ResultsCache, digest: str) -> bool:
-    """Was pack ``digest`` imported into ``store``, and is every entry of it still there?"""
+def holds(cache, digest: str) -> bool:
+    """Was pack ``digest`` built from or imported into ``cache``, and is every entry of it
+    still there? (Then :func:`fetch` has nothing to do.)"""
+    store = cache if isinstance(cache, ResultsCache) else ResultsCache(cache)
     keys = imported(store).get(digest, {}).get("keys")
     return bool(keys) and all(store.load(key) is not None for key in keys)
 
 
-def _record_import(store: ResultsCache, digest: str, name: str, counts: dict, keys: list):
+def _record(store: ResultsCache, digest: str, name: str, counts: dict, keys: list):
     done = imported(store)
     when = datetime.now(timezone.utc).isoformat(timespec="seconds")
     done[digest] = {"name": name, "when": when, "nnlego": __version__, **counts, "keys": keys}
-    _atomic_write_text(store.root / IMPORTED, json.dumps(done, indent=1, sort_keys=True))
-
-
-def _atomic_write_bytes(path: Path, data: bytes):
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_text(store.root / IMPORTED, json.dumps(done, indent=1, sort_keys=True))
 
 
 def _sha256(data: bytes) -> str:

@@ -5,7 +5,7 @@ rather than like the edges and loops of Nielsen's hierarchy. Two numbers make th
 
 - *spatial smoothness*: the Pearson correlation of neighbouring pixels' weights inside a mask
   (e.g. the inked area): near 1 for a smooth stroke, near 0 for noise;
-- *template match*: each image's best |correlation| with a bank of hand-made edge and loop
+- *template match*: each image's best absolute correlation with a bank of hand-made edge and loop
   templates, and its square r^2, the share of the image's variance (inside the mask) the best
   template explains.
 

@@ -19,9 +19,6 @@ Book: chapter 5 ("Watch the bricks form") and chapter 10 ("The grid forming").
 
 from __future__ import annotations
 
-import os
-import tempfile
-import warnings
 import zipfile
 from pathlib import Path
 from typing import NamedTuple
@@ -30,6 +27,8 @@ import numpy as np
 
 from . import experiments
 from ._validation import check_int, check_positive_int, check_seed
+from .files import writing
+from .results_cache import warn_damaged_once
 
 N_EARLY = 10            # log-spaced snapshots inside the first epoch
 STORE_DTYPE = np.float16
@@ -117,6 +116,9 @@ def load_snapshots(settings, seed: int = 0, cache=None, *, progress=None) -> Sna
         return _stored_form(record(settings, seed, progress=progress)[0])
     key = _key(store, settings, seed)
     path = store.root / f"{key}.snapshots.npz"
+    found = _read(path, key, settings)       # no lock to read: a read-only cache serves it
+    if found is not None:
+        return found
     with store.lock(key):
         found = _read(path, key, settings)
         if found is None:
@@ -145,15 +147,9 @@ def _stored_form(snaps: Snapshots) -> Snapshots:
 
 
 def _write(path: Path, key: str, snaps: Snapshots):
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp.npz")
-    os.close(fd)
-    try:
-        np.savez_compressed(tmp, steps=snaps.steps, steps_per_epoch=snaps.steps_per_epoch,
+    with writing(path) as handle:
+        np.savez_compressed(handle, steps=snaps.steps, steps_per_epoch=snaps.steps_per_epoch,
                             W1=snaps.W1, key=np.str_(key), format=FORMAT)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def _read(path: Path, key: str, settings) -> Snapshots | None:
@@ -170,8 +166,8 @@ def _read(path: Path, key: str, settings) -> Snapshots | None:
         _check(snaps, stored_key, key, settings)
         return snaps
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as damage:
-        warnings.warn(f"weight snapshots {str(path)!r} are damaged ({damage}); recording them "
-                      "again", RuntimeWarning, stacklevel=3)
+        warn_damaged_once((path,), f"weight snapshots {str(path)!r} are damaged ({damage}); "
+                          "recording them again")
         return None
 
 

@@ -8,14 +8,13 @@ never leaves half a file where a good one was.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import zipfile
 import zlib
 
 import numpy as np
 
 from ._validation import WEIGHTS_CAUSE, check_finite, check_path
+from .files import writing
 from .network import Network
 
 _SETTINGS = ("sizes", "activations", "cost", "init")
@@ -33,14 +32,8 @@ def save_network(net, path):
     for name, p in zip(net.parameter_names(), net.parameters):
         arrays[name] = p
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    with writing(path) as handle:
+        np.savez(handle, **arrays)
     return path
 
 

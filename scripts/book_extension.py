@@ -3,8 +3,11 @@
 What the theme does not do for us, each from the one setting in ``_config.yml`` (see
 ``nnlego.publishing``):
 
-- **Launch buttons that open notebooks.** The theme points Colab and Binder at ``book/NN.md``,
-  which Colab cannot open. Each chapter's buttons are rewritten to ``launch_urls(chapter)``;
+- **Launch buttons that open notebooks.** The theme points Colab and Binder at ``book/NN.md``
+  on the source branch, which Colab cannot open and Binder shows as MyST source. Each chapter's
+  buttons are rewritten to ``launch_urls(chapter)``: the readable notebook below, on the pages
+  branch, where the build also writes Binder's environment (``binder/requirements.txt`` and
+  ``binder/postBuild`` from ``nnlego.publishing.binder_environment``);
   every ``{download}`` link of an exercise notebook (appendix A) is followed by the same Colab
   and Binder links, so every released exercise has them.
 - **The whole book as one PDF**: a ``Book (PDF)`` entry in each page's download menu, pointing
@@ -19,8 +22,8 @@ What the theme does not do for us, each from the one setting in ``_config.yml`` 
   (instead of the file's name) and the caption of a figure Sphinx numbers (``Figure 27``),
   whose label ``fig-09-2`` (chapter 9's second figure) other pages can ``{numref}``.
 - **Notebooks that read like the page.** The theme copies each chapter's executed notebook to
-  ``_sources/<docname>.ipynb``, the file Colab opens. After the build each one gets its glued
-  numbers in the prose and plain Markdown for what Jupyter cannot render
+  ``_sources/<docname>.ipynb``, the file Colab and Binder open. After the build each one gets
+  its glued numbers in the prose and plain Markdown for what Jupyter cannot render
   (:func:`nnlego.notebook_export.readable`, links resolved with Sphinx's own labels and
   glossary); anything still raw is a warning.
 - **MathJax from the build**: the configured local copy (``make mathjax``) must exist, or the
@@ -39,7 +42,7 @@ from docutils import nodes
 from sphinx.util import logging
 
 from nnlego.notebook_export import Links, glue_values, leftovers, python_source, readable
-from nnlego.publishing import book_page_url, launch_urls, publication
+from nnlego.publishing import binder_environment, book_page_url, launch_urls, publication
 
 LOGGER = logging.getLogger(__name__)
 PDF_NAME = "nnlego.pdf"
@@ -257,6 +260,18 @@ def readable_notebooks(app, exception):
                            "nnlego.notebook_export.readable to convert it", path, cell, raw)
 
 
+def write_binder_environment(app, exception):
+    """The Binder environment of the published site (the pages branch): binder/ in the build."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for name, text in binder_environment(_publication(app)).items():
+        path = Path(app.outdir) / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        if name.endswith("postBuild"):
+            path.chmod(0o755)
+
+
 def check_mathjax(app):
     """Warn when the configured local MathJax is missing (run `make mathjax`)."""
     path = app.config.mathjax_path
@@ -277,4 +292,5 @@ def setup(app):
     app.connect("html-page-context", add_pdf_button, priority=502)
     app.connect("build-finished", fix_figure_sizes)
     app.connect("build-finished", readable_notebooks)
+    app.connect("build-finished", write_binder_environment)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -5,38 +5,24 @@
 # _config.yml's mathjax_path points at mathjax/tex-mml-chtml.js there.
 # Only what tex-mml-chtml.js loads is kept: the component, the TeX and MathML inputs and their
 # extensions, the CommonHTML output and its fonts, the menu and the accessibility parts (~8 MB).
-# Usage: scripts/get_mathjax.sh [DEST]     Needs npm (Node.js); nothing is installed.
+# Usage: scripts/get_mathjax.sh [DEST]     Needs npm (make node); nothing is installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/npm_pinned.sh
 
 VERSION=3.2.2
 SHA256=1b9c0a1c44df864e915690558e72adb9cc5203360daefd385084ced3b6c64c09
 DEST=${1:-_build/vendor/mathjax}
 say() { echo "get_mathjax: $*" >&2; }
 
-if [[ -f "$DEST/tex-mml-chtml.js" && "$(cat "$DEST/VERSION" 2>/dev/null)" == "$VERSION" ]]; then
-    exit 0
-fi
-if ! command -v npm >/dev/null; then
-    say "npm not found: install Node.js's npm (apt-get install npm), then run make mathjax"
-    exit 1
-fi
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-say "mathjax@$VERSION from the npm registry (npm pack; not installed)"
-(cd "$tmp" && npm pack --silent "mathjax@$VERSION" >/dev/null)
-tarball="$tmp/mathjax-$VERSION.tgz"
-if ! echo "$SHA256  $tarball" | sha256sum --check --status; then
-    say "mathjax-$VERSION.tgz does not match the pinned sha256 $SHA256; not using it"
-    exit 1
-fi
-tar -xzf "$tarball" -C "$tmp"
-es5="$tmp/package/es5"
+up_to_date "$DEST" tex-mml-chtml.js "$VERSION" && exit 0
+npm_pinned mathjax "$VERSION" "$SHA256"
+es5="$package/es5"
 rm -rf "$DEST"
 mkdir -p "$DEST/output"
 cp -r "$es5/tex-mml-chtml.js" "$es5/input" "$es5/ui" "$es5/a11y" "$es5/sre" "$es5/adaptors" \
     "$DEST/"
 cp -r "$es5/output/chtml" "$es5/output/chtml.js" "$DEST/output/"
-cp "$tmp/package/LICENSE" "$DEST/LICENSE"
+cp "$package/LICENSE" "$DEST/LICENSE"
 echo "$VERSION" > "$DEST/VERSION"
 say "MathJax $VERSION in $DEST ($(du -sh "$DEST" | cut -f1))"

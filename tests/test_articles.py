@@ -6,9 +6,7 @@ import json
 
 import numpy as np
 import pytest
-from support.tiny_data import tiny_dataset
 
-from nnlego import experiments as ex
 from nnlego import reproduce as rp
 from nnlego.articles import load_runs, savant, wth
 from nnlego.experiments import Result
@@ -16,11 +14,8 @@ from nnlego.training import History
 
 
 @pytest.fixture
-def tiny_data(monkeypatch, tmp_path):
-    monkeypatch.setattr(ex, "_load_dataset", lambda name: tiny_dataset(name))
-    ex._dataset.cache_clear()
-    yield tmp_path
-    ex._dataset.cache_clear()
+def tiny_data(tiny_data_sets, tmp_path):
+    return tmp_path
 
 
 def _json(value):

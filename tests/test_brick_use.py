@@ -187,3 +187,35 @@ def test_rng_must_be_a_generator():
     net, X, y = _copy_net()
     with pytest.raises(TypeError, match="default_rng"):
         top_vs_random_knockout(net, X, y, 0, rng=0)
+
+
+def test_output_use_counts_the_bricks_that_carry_a_digits_drive():
+    """By hand on the copy net: class 0's images have a = (1, 0, 1), so its terms a_j w_j0 are
+    (4, 0, 0): one brick carries all of it. Class 1's a = (0, 1, 1): terms (0, 4, 1), total 5,
+    so 75% needs one brick, 85% needs two; the largest brick's share is 0.8 (activations are
+    1 and 0 only to 5e-5, hence fractions clear of 0.8)."""
+    from nnlego.brick_use import output_use
+
+    net, X, y = _copy_net()
+    use = output_use(net, X, y, fraction=0.75)
+    np.testing.assert_allclose(use.contributions[:, 1], [0, 4, 1], atol=1e-3)
+    np.testing.assert_array_equal(use.n_for_fraction, [1, 1])
+    np.testing.assert_allclose(use.top_share, [1.0, 0.8], atol=1e-3)
+    np.testing.assert_array_equal(output_use(net, X, y, fraction=0.85).n_for_fraction, [1, 2])
+    with pytest.raises(ValueError, match="fraction must be a number in"):
+        output_use(net, X, y, fraction=1.5)
+
+
+def test_output_use_grows_with_the_fraction_and_is_signed():
+    """Property on a random net: more drive needs no fewer bricks; contributions keep the sign
+    of the output weight (sigmoid activations are positive)."""
+    from nnlego.brick_use import output_use
+
+    rng = np.random.default_rng(3)
+    net = _net(rng.standard_normal((6, 8)), rng.standard_normal(8),
+               rng.standard_normal((8, 3)), np.zeros(3))
+    X, y = rng.random((60, 6)), rng.integers(0, 3, 60)
+    counts = [output_use(net, X, y, fraction=f).n_for_fraction for f in (0.3, 0.6, 0.9, 1.0)]
+    assert all(np.all(a <= b) for a, b in itertools.pairwise(counts))
+    use = output_use(net, X, y)
+    assert np.all(np.sign(use.contributions) == np.sign(net.weights[1]))

@@ -97,6 +97,19 @@ def test_import_folder_then_load(fashion, home):
     assert sorted(before) == ["fashion-mnist.json", "fashion-mnist.npz"]  # no temp files left
 
 
+def test_a_fashion_file_renamed_like_mnist_is_named_as_what_it_is(fashion, home, tmp_path):
+    """A Fashion-MNIST labels file saved as mnist.pkl.gz: not "fashion-mnist needs all of ..."
+    alone, but which file it is by its content."""
+    folder, _ = fashion
+    renamed = tmp_path / "mine" / "mnist.pkl.gz"
+    renamed.parent.mkdir()
+    renamed.write_bytes((folder / "t10k-labels-idx1-ubyte.gz").read_bytes())
+    with pytest.raises(SourceError, match=r"mnist\.pkl\.gz is named like mnist's file, but by its "
+                       r"content it is fashion-mnist's t10k-labels-idx1-ubyte\.gz"):
+        import_path(renamed)
+    assert not home.exists() or not list(home.iterdir())
+
+
 def test_files_are_recognised_by_content_not_name(fashion, tmp_path):
     """Renamed and already-decompressed files are found by their pinned hash."""
     _, arrays = fashion

@@ -15,11 +15,8 @@ from nnlego.tiles import random_derangements, shuffle_tiles, unshuffle_tiles
 
 
 @pytest.fixture
-def tiny_data(monkeypatch):
-    monkeypatch.setattr(ex, "_load_dataset", lambda name: tiny_dataset(name))
-    ex._dataset.cache_clear()
-    yield
-    ex._dataset.cache_clear()
+def tiny_data(tiny_data_sets):
+    return tiny_data_sets
 
 
 def small(settings, **changes):
@@ -106,7 +103,7 @@ def test_shuffled_once_trains_on_deranged_images(tiny_data):
     settings = small(savant.ONCE)
     setup = ex.training_setup(settings, seed=0)
     X, y = setup.epoch_data(1, setup.X, setup.y)
-    original = ex._dataset("fashion-mnist").train
+    original = ex.load_dataset("fashion-mnist").train
     tiles = X.reshape(-1, 4, 7, 4, 7).transpose(0, 1, 3, 2, 4).reshape(len(X), 16, 49)
     tiles0 = original.X.reshape(-1, 4, 7, 4, 7).transpose(0, 1, 3, 2, 4).reshape(len(X), 16, 49)
     assert not np.any(np.all(tiles == tiles0, axis=2))   # no tile stays in place
@@ -116,7 +113,7 @@ def test_shuffled_once_trains_on_deranged_images(tiny_data):
     assert set(setup.eval_sets) == {"test", "test_shuffled"}
     X_shuffled, y_test, perms = ex.shuffled_test_set(4)
     assert np.array_equal(unshuffle_tiles(X_shuffled, perms, 4),
-                          ex._dataset("fashion-mnist").test.X)
+                          ex.load_dataset("fashion-mnist").test.X)
     assert np.array_equal(setup.eval_sets["test_shuffled"][0], X_shuffled)
 
 
@@ -176,7 +173,7 @@ def test_fixed_permutation_is_one_derangement_for_train_and_test_and_stored(tiny
     settings = small(savant.FIXED)
     setup = ex.training_setup(settings, seed=5)
     perm = np.array(setup.drawn["fixed_permutation"])
-    data = ex._dataset("fashion-mnist")
+    data = ex.load_dataset("fashion-mnist")
     assert np.all(perm != np.arange(16))
     X, _ = setup.epoch_data(1, setup.X, setup.y)
     assert np.array_equal(unshuffle_tiles(X, perm, 4), data.train.X)
@@ -200,3 +197,38 @@ def test_learns_the_tiny_problem(tiny_data):
     settings = dataclasses.replace(wth.NETWORK2, n_epochs=10)
     result = ex.run(settings, seed=0, cache=False)
     assert result.metrics["test"] > 0.9
+
+
+def test_named_settings_are_registered_by_the_articles():
+    from nnlego import articles
+    assert set(articles.NAMED) <= set(ex.NAMED)
+    assert all(ex.get_settings(name) is settings for name, settings in articles.NAMED.items())
+
+
+def test_register_refuses_what_is_not_settings_or_a_name_taken():
+    with pytest.raises(TypeError, match="settings must be Settings"):
+        ex.register("wth_network")
+    taken = dataclasses.replace(wth.NETWORK2, n_epochs=1)      # same name, other settings
+    with pytest.raises(ValueError, match="'wth_network2' is already registered"):
+        ex.register(taken)
+    ex.register(wth.NETWORK2)                                   # the same again: no change
+    assert ex.get_settings("wth_network2") is wth.NETWORK2
+
+
+def test_an_unknown_name_lists_the_known_ones():
+    with pytest.raises(ValueError, match="registered names .*'savant_once'.*got 'savant'"):
+        ex.get_settings("savant")
+
+
+def test_use_data_swaps_the_data_for_its_block_only(tiny_data_sets):
+    stand_in = ex.load_dataset("mnist")
+    assert stand_in.train.X.shape[0] == 240                     # tests/support/tiny_data.py
+    inner = lambda name: tiny_dataset(name, n_train=120)        # noqa: E731
+    with ex.use_data(inner):
+        assert ex.load_dataset("mnist").train.X.shape[0] == 120
+    assert ex.load_dataset("mnist") is stand_in
+    with pytest.raises(ValueError, match="unknown dataset 'cifar'"):
+        ex.load_dataset("cifar")
+    with pytest.raises(TypeError, match="loader must be a function"):
+        with ex.use_data("mnist"):
+            pass

@@ -27,6 +27,7 @@ import pytest
 
 pytest.importorskip("nbgrader", reason="the course extra: pip install -e '.[course]'")
 from nbgrader.api import Gradebook  # noqa: E402
+from support.notebooks import ROOT as REPOSITORY  # noqa: E402
 
 from nnlego.commands.grade import summary_text  # noqa: E402
 from nnlego.grading import gradebook as gbook  # noqa: E402
@@ -34,7 +35,7 @@ from nnlego.grading import parallel, synthetic  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
-ASSIGNMENTS = synthetic.assignments_of()[:2]
+ASSIGNMENTS = synthetic.assignments_of(REPOSITORY)[:2]
 N_STUDENTS = 3
 PG_URL = os.environ.get("NNLEGO_TEST_PG_URL")
 BIN = str(Path(sys.executable).parent)
@@ -55,14 +56,17 @@ def venv_on_path():
 
 @pytest.fixture(scope="module")
 def roster():
-    return synthetic.draw_class(N_STUDENTS, ASSIGNMENTS, rng=np.random.default_rng(3))
+    return synthetic.draw_class(N_STUDENTS, ASSIGNMENTS, repo=REPOSITORY,
+                                rng=np.random.default_rng(3))
 
 
 @pytest.fixture(scope="module")
 def blank_course(tmp_path_factory, roster):
     """A course with the synthetic class in submitted/ and nothing graded (copied per test)."""
-    root = synthetic.make_course(tmp_path_factory.mktemp("blank") / "course", ASSIGNMENTS)
-    synthetic.write_class(root, roster, rng=np.random.default_rng(4))
+    root = synthetic.make_course(tmp_path_factory.mktemp("blank") / "course", ASSIGNMENTS,
+                                 repo=REPOSITORY)
+    synthetic.write_class(root, roster, repo=REPOSITORY,
+                          rng=np.random.default_rng(4))
     return root
 
 
@@ -74,7 +78,7 @@ def new_course(blank_course, tmp_path, db="sqlite"):
         return root, sqlite(root)
     url = fresh_pg_database()
     shutil.copytree(blank_course, root, ignore=shutil.ignore_patterns("gradebook.db"))
-    synthetic.make_course(root, ASSIGNMENTS, db_url=url)
+    synthetic.make_course(root, ASSIGNMENTS, repo=REPOSITORY, db_url=url)
     return root, url
 
 
@@ -93,7 +97,7 @@ def fresh_pg_database():
 @pytest.fixture(scope="module")
 def expected(roster):
     """{(student, assignment): {cell: score}}: each distinct notebook graded once."""
-    return synthetic.expected_scores(roster)
+    return synthetic.expected_scores(roster, repo=REPOSITORY)
 
 
 @pytest.fixture(scope="module")
@@ -115,8 +119,10 @@ def scores(dump):
 
 
 def test_the_synthetic_class_is_seeded_and_varied(roster):
-    again = synthetic.draw_class(N_STUDENTS, ASSIGNMENTS, rng=np.random.default_rng(3))
-    other = synthetic.draw_class(N_STUDENTS, ASSIGNMENTS, rng=np.random.default_rng(5))
+    again = synthetic.draw_class(N_STUDENTS, ASSIGNMENTS, repo=REPOSITORY,
+                                 rng=np.random.default_rng(3))
+    other = synthetic.draw_class(N_STUDENTS, ASSIGNMENTS, repo=REPOSITORY,
+                                 rng=np.random.default_rng(5))
     assert again == roster and other != roster
     kinds = {v.split("_")[0] for v in roster.values()}
     assert {"solution", "blank", "wrong"} <= kinds, roster
@@ -248,7 +254,7 @@ def test_dask_cluster_grades_the_same(blank_course, tmp_path, reference):
 def test_merging_keeps_manual_scores_and_asks_for_review(blank_course, tmp_path, roster):
     root, url = new_course(blank_course, tmp_path)
     student, assignment = next(iter(roster))
-    name = synthetic.notebook_name(assignment)
+    name = synthetic.notebook_name(assignment, REPOSITORY)
     with Gradebook(url, "nnlego") as gb:
         gb.add_student(student)
         gb.add_submission(assignment, student)

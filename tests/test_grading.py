@@ -15,7 +15,7 @@ from support.notebooks import ROOT as REPOSITORY
 
 import nnlego
 from nnlego import tiles
-from nnlego.grading import course, guard, sandbox, scan
+from nnlego.grading import guard, sandbox, scan
 
 
 def test_own_work_passes_an_answer_of_its_own():
@@ -129,7 +129,7 @@ def test_review_collects_every_flag(tmp_path):
     (folder / scan.REVIEW_FILE).write_text(json.dumps(
         {"forward_pass": {"passed": {}, "flags": {"test_sigmoid": ["numpy.allclose was "
                                                                    "replaced"]}}}))
-    rows = course.review(root=tmp_path)
+    rows = scan.collect_flags(tmp_path)
     assert rows == [{"student": "bob", "assignment": "02_forward_pass",
                      "notebook": "forward_pass", "piece": "test_sigmoid",
                      "reason": "numpy.allclose was replaced"}]

@@ -4,10 +4,10 @@ what it did and never stops the chapter for a failed download; hints fit where t
 from __future__ import annotations
 
 import pytest
-from test_results_pack import filled_cache
+from support.packs import filled_cache, pin, serving
 
-from nnlego import launch, results_pack
-from nnlego.datasets import DataNotFoundError, load_mnist, where
+from nnlego import launch, results_pack, results_pins
+from nnlego.datasets import DataNotFoundError, cache_status, load_mnist, where
 from nnlego.results_cache import ResultsCache
 
 
@@ -42,22 +42,25 @@ def test_the_missing_data_hint_names_what_works_there(place, name, tmp_path, mon
 def test_prepare_without_a_pack_says_what_will_train(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("NNLEGO_RESULTS", str(tmp_path / "cache"))
     monkeypatch.delenv(results_pack.SHA_ENV, raising=False)
-    monkeypatch.setattr(results_pack, "PINS", {})
+    monkeypatch.setattr(results_pins, "PINS", {})
     assert launch.prepare([], results=True) == [
         f"results pack: none for nnlego {results_pack.__version__} (not a release); networks "
         f"missing from the results cache {tmp_path / 'cache'} train here"]
     assert "results pack: none" in capsys.readouterr().out
 
 
-def test_prepare_imports_the_pinned_pack_once(tmp_path, monkeypatch):
+def test_prepare_imports_the_pinned_pack_once(tmp_path, monkeypatch, capsys):
+    """It says where it fetches from, then what it imported; the next chapter fetches nothing."""
     full, keys = filled_cache(tmp_path / "full")
     made = results_pack.build(tmp_path / "release", keys, cache=full)
     monkeypatch.setenv("NNLEGO_RESULTS", str(tmp_path / "fresh"))
     monkeypatch.setenv(results_pack.URL_ENV, str(tmp_path / "release"))
-    monkeypatch.setitem(results_pack.PINS, results_pack.pack_name(), made.sha256)
+    pin(monkeypatch, made.sha256)
     assert launch.prepare([], results=True) == [
         f"results pack: 3 trained networks imported into {tmp_path / 'fresh'}"]
+    assert f"results pack: fetching {tmp_path / 'release'}" in capsys.readouterr().out
     assert launch.prepare([], results=True) == ["results pack: imported"]
+    assert "fetching" not in capsys.readouterr().out
     assert ResultsCache(tmp_path / "fresh").load(keys[0]) is not None
 
 
@@ -67,6 +70,49 @@ def test_a_failed_download_does_not_stop_the_chapter(tmp_path, monkeypatch):
     monkeypatch.setenv(results_pack.SHA_ENV, "3" * 64)
     [line] = launch.prepare([], results=True)
     assert line.startswith("results pack: not imported (cannot download") and "train here" in line
+
+
+def real_data(*names):
+    for name in names:
+        if cache_status(name).state != "verified":
+            pytest.skip(f"no verified {name} in the data home: `nnlego data fetch {name}`")
+
+
+@pytest.mark.data
+def test_offline_a_chapter_says_so_then_trains_with_a_bar(tmp_path, monkeypatch, capsys):
+    """The pinned pack is not there (404): one clear line, then what the chapter runs trains
+    with a progress bar."""
+    real_data("mnist", "fashion-mnist")
+    from nnlego import experiments
+    from nnlego.articles import wth
+
+    monkeypatch.setenv("NNLEGO_RESULTS", str(tmp_path / "fresh"))
+    with serving(tmp_path / "no release") as url:
+        monkeypatch.setenv(results_pack.URL_ENV, url)
+        [line] = launch.prepare([], results=True, progress=False)
+    assert line.startswith("results pack: not imported (cannot download") and "404" in line
+    assert "train here instead, each with a progress bar" in line
+    capsys.readouterr()
+    result = launch.run(experiments.quick(wth.NETWORK), seed=0)
+    bar = capsys.readouterr().err
+    assert not result.cached and "not in the results cache" in bar and "2/2" in bar
+
+
+@pytest.mark.data
+def test_a_cache_holding_the_book_downloads_nothing(tmp_path, monkeypatch):
+    """A clone after `make results` (and the book's build) never reaches for the network."""
+    real_data("mnist", "fashion-mnist")
+    from nnlego.reproduce import book_entries
+
+    cache = tmp_path / "full"
+    cache.mkdir()
+    for key in book_entries(3, ResultsCache(cache)):
+        for suffix in (".json", ".npz"):
+            (cache / f"{key}{suffix}").write_text("")   # keys() counts an entry's two files
+    monkeypatch.setenv("NNLEGO_RESULTS", str(cache))
+    monkeypatch.setenv(results_pack.URL_ENV, "http://127.0.0.1:9/")   # would fail if tried
+    [line] = launch.prepare([], results=True)
+    assert line.startswith("results pack: not needed (the results cache")
 
 
 def test_the_epoch_bar_follows_train(capsys):

@@ -1,10 +1,8 @@
 """Every launch link (Colab, Binder) names a notebook that the build or the repository holds.
 
-- a chapter's Colab link names ``_sources/book/NN.ipynb`` on the pages branch: the executed
-  notebook that the build writes into _build/html (published there by ``make publish``);
-- a chapter's Binder link names ``book/NN.ipynb``, which binder/postBuild makes
-  (``python -m nnlego.notebook_export``: jupytext, then plain Markdown):
-  the check runs the same conversion and validates the notebook;
+- a chapter's Colab and Binder links name ``_sources/book/NN.ipynb`` on the pages branch: the
+  executed notebook that the build writes into _build/html (published there by ``make
+  publish``), readable (no raw MyST: nnlego.notebook_export.leftovers);
 - an exercise's links name its ``exercises/NN/name.ipynb``, tracked by git;
 - and every Colab/Binder URL found in the built pages is one of those.
 The built-site parts skip without a build (they fail under NNLEGO_REQUIRE_BOOK=1).
@@ -12,7 +10,6 @@ The built-site parts skip without a build (they fail under NNLEGO_REQUIRE_BOOK=1
 
 from __future__ import annotations
 
-import glob
 import os
 import re
 import subprocess
@@ -22,6 +19,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 import nbformat
 import pytest
 
+from nnlego.notebook_export import leftovers
 from nnlego.publishing import PAGES_BRANCH, launch_urls, publication
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,17 +39,6 @@ def _tracked(pattern):
     return set(out.split())
 
 
-def _binder_pairs():
-    """The notebooks binder/postBuild makes: book/NN.ipynb for each .md its
-    ``python -m nnlego.notebook_export ROOT ...`` line names."""
-    script = (ROOT / "binder" / "postBuild").read_text(encoding="utf-8")
-    lines = re.findall(r"^\s*python -m nnlego\.notebook_export \S+ (.+)$", script, flags=re.M)
-    assert lines, "binder/postBuild has no `python -m nnlego.notebook_export . ...` line"
-    sources = {Path(p).relative_to(ROOT).as_posix() for line in lines
-               for pattern in line.split() for p in glob.glob(str(ROOT / pattern))}
-    return {s.removesuffix(".md") + ".ipynb": s for s in sources}
-
-
 def _notebook_path(url, pub):
     """(where, path) a launch URL names: ("pages"|"source", path in that branch)."""
     parsed = urlparse(url)
@@ -61,24 +48,26 @@ def _notebook_path(url, pub):
         branch, path = rest.split("/", 1)
         return ("pages" if branch == PAGES_BRANCH else "source"), unquote(path)
     if parsed.netloc == urlparse(pub.binder).netloc:
-        assert parsed.path == f"/v2/gh/{pub.org_repo}/{pub.branch}", url
-        return "source", unquote(parse_qs(parsed.query)["urlpath"][0]).removeprefix("lab/tree/")
+        prefix = f"/v2/gh/{pub.org_repo}/"
+        assert parsed.path.startswith(prefix), f"{url} does not build {pub.org_repo}"
+        branch = parsed.path.removeprefix(prefix)
+        assert branch in (pub.branch, PAGES_BRANCH), f"{url} builds branch {branch!r}"
+        path = unquote(parse_qs(parsed.query)["urlpath"][0]).removeprefix("lab/tree/")
+        return ("pages" if branch == PAGES_BRANCH else "source"), path
     raise AssertionError(f"{url} is neither a Colab nor a Binder URL")
 
 
-def _check_exists(where, path, pairs):
+def _check_exists(where, path):
     """The problem with a named notebook, or None when the build/repository holds it."""
     if not path.endswith(".ipynb"):
         return f"{path} is not a notebook"
     if where == "pages":
         if not (HTML / path).exists():
             return f"{path} is not in the build ({HTML})"
-        nbformat.validate(nbformat.read(HTML / path, as_version=4))
-        return None
-    if path in pairs:
-        import jupytext
-        notebook = jupytext.read(ROOT / pairs[path])
+        notebook = nbformat.read(HTML / path, as_version=4)
         nbformat.validate(notebook)
+        if raw := leftovers(notebook):
+            return f"{path} shows raw MyST, e.g. {raw[0][1]!r} (cell {raw[0][0]})"
         return None
     if path not in _tracked(path):
         return f"{path} is not a file of the repository (git ls-files)"
@@ -88,7 +77,7 @@ def _check_exists(where, path, pairs):
 
 def test_every_chapter_and_exercise_launch_url_names_a_real_notebook():
     """Colab and Binder links of every chapter and released exercise name a notebook."""
-    pub, pairs = publication(), _binder_pairs()
+    pub = publication(ROOT / "_config.yml")
     exercises = sorted(_tracked("exercises/*.ipynb"))
     assert exercises, "no exercises/*/*.ipynb tracked by git"
     chapters = _chapters()
@@ -99,7 +88,7 @@ def test_every_chapter_and_exercise_launch_url_names_a_real_notebook():
             where, path = _notebook_path(url, pub)
             if where == "pages" and not (HTML / "index.html").exists() and not REQUIRED:
                 continue                    # no build here: the built-site test covers it
-            if problem := _check_exists(where, path, pairs):
+            if problem := _check_exists(where, path):
                 problems[f"{item} ({name})"] = problem
     assert not problems, f"launch links that name no notebook: {problems}"
 
@@ -110,7 +99,7 @@ def test_every_launch_url_in_the_built_pages_names_a_real_notebook():
         if REQUIRED:
             pytest.fail(f"no built book at {HTML} (NNLEGO_REQUIRE_BOOK=1)")
         pytest.skip(f"no built book at {HTML}: run `make book`")
-    pub, pairs = publication(), _binder_pairs()
+    pub = publication(ROOT / "_config.yml")
     hosts = (urlparse(pub.colab).netloc, urlparse(pub.binder).netloc)
     found, problems = 0, {}
     for page in sorted(HTML.rglob("*.html")):
@@ -119,7 +108,7 @@ def test_every_launch_url_in_the_built_pages_names_a_real_notebook():
             if urlparse(href).netloc not in hosts:
                 continue
             found += 1
-            if problem := _check_exists(*_notebook_path(href, pub), pairs):
+            if problem := _check_exists(*_notebook_path(href, pub)):
                 problems.setdefault(page.relative_to(HTML).as_posix(), []).append(problem)
     assert found >= 2 * len(_chapters()), f"only {found} launch links in the built pages"
     assert not problems, f"launch links that name no notebook: {problems}"
@@ -127,14 +116,14 @@ def test_every_launch_url_in_the_built_pages_names_a_real_notebook():
 
 def test_a_markdown_chapter_is_no_launch_target():
     """The checker itself: a link to a chapter's .md (what Colab cannot open) is reported."""
-    pub = publication()
+    pub = publication(ROOT / "_config.yml")
     url = f"{pub.colab}/github/{pub.org_repo}/blob/{pub.branch}/book/05_lego_bricks.md"
-    assert _check_exists(*_notebook_path(url, pub), _binder_pairs()) is not None
+    assert _check_exists(*_notebook_path(url, pub)) is not None
 
 
 def test_exercises_link_the_book_by_its_published_url():
     """A downloaded exercise must reach its chapter: links to the book are published URLs."""
-    pub = publication()
+    pub = publication(ROOT / "_config.yml")
     relative = {}
     for path in sorted(_tracked("exercises/*.ipynb")):
         notebook = nbformat.read(ROOT / path, as_version=4)

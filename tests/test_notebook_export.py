@@ -26,7 +26,8 @@ CHAPTERS = sorted(p for p in (ROOT / "book").glob("*.md") if "format_name: myst"
 BOOK = "https://example.org/book/"
 LINKS = Links(terms={"derangement": BOOK + "glossary.html#term-derangement"},
               labels={"ex-sgd": (BOOK + "appendix_a.html#ex-sgd", "4. SGD")},
-              docs={"book/10_wiring": (BOOK + "10_wiring.html", "10. Reading the wiring")},
+              docs={"book/10_correlation": (BOOK + "10_correlation.html",
+                                            "10. Reading the wiring")},
               glossary=BOOK + "glossary.html", source="https://github.com/o/r/blob/main/",
               docname="book/05_x")
 
@@ -59,11 +60,12 @@ def test_a_value_the_build_did_not_glue_says_so():
 
 
 def test_cross_references_become_links_to_the_published_pages():
-    text = ("{ref}`the exercise <ex-sgd>`, {ref}`ex-sgd`, {doc}`10_wiring`, {term}`derangement`,"
+    text = ("{ref}`the exercise <ex-sgd>`, {ref}`ex-sgd`, {doc}`10_correlation`,"
+            " {term}`derangement`,"
             " {download}`the notebook <../exercises/04/sgd.ipynb>`, {key}`Shift+Enter`")
     assert markdown(text, LINKS) == (
         f"[the exercise]({BOOK}appendix_a.html#ex-sgd), [4. SGD]({BOOK}appendix_a.html#ex-sgd),"
-        f" [10. Reading the wiring]({BOOK}10_wiring.html), [derangement]({BOOK}glossary.html"
+        f" [10. Reading the wiring]({BOOK}10_correlation.html), [derangement]({BOOK}glossary.html"
         "#term-derangement), [the notebook](https://github.com/o/r/blob/main/exercises/04/"
         "sgd.ipynb), **Shift+Enter**")
 
@@ -89,7 +91,7 @@ def test_every_published_notebook_reads_like_its_page(path):
     assert leftovers(nb), f"{path.name}: the scan found no MyST in the raw notebook"
     names = glued_names(path)
     glued = {name: f"'value of {name}'" for name in names}
-    links = links_from_sources(ROOT, f"book/{path.stem}", publication())
+    links = links_from_sources(ROOT, f"book/{path.stem}", publication(ROOT / "_config.yml"))
     published = readable(nb, links, glued, python_source)
     assert leftovers(published) == [], f"{path.name}: raw MyST left in its notebook"
     prose = "\n".join(c["source"] for c in published["cells"] if c["cell_type"] == "markdown")
@@ -101,11 +103,11 @@ def test_every_published_notebook_reads_like_its_page(path):
 
 def test_the_links_come_from_the_sources():
     """Labels resolve to their page and heading; glossary terms to the glossary's anchors."""
-    links = links_from_sources(ROOT, "book/05_lego_bricks", publication())
+    links = links_from_sources(ROOT, "book/05_lego_bricks", publication(ROOT / "_config.yml"))
     url, title = links.labels["ch-bricks"]
     assert url.endswith("book/05_lego_bricks.html#ch-bricks") and title == "5. Lego bricks"
     assert links.terms["derangement"].endswith("book/glossary.html#term-derangement")
-    assert links.docs["book/10_wiring"][0].endswith("book/10_wiring.html")
+    assert links.docs["book/10_correlation"][0].endswith("book/10_correlation.html")
 
 
 def test_every_chapter_notebook_uses_only_names_it_defines(tmp_path):

@@ -202,3 +202,65 @@ def test_results_from_before_the_subnormal_flush_are_stale(tmp_path):
     record = json.loads((tmp_path / "k.json").read_text())
     (tmp_path / "k.json").write_text(json.dumps({**record, "format": 2}))
     assert cache.load("k") is None
+
+
+# -- a read-only cache (issue 25): reading takes no lock ------------------------------------------
+def _read_only(monkeypatch):
+    """Every lock file fails to be made, as on a read-only mount (root ignores chmod, so the
+    test fakes the refusal where it happens: FileLock creating <key>.lock)."""
+    import errno
+
+    from filelock import FileLock
+
+    def refuse(self, *args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system", self.lock_file)
+    monkeypatch.setattr(FileLock, "acquire", refuse)
+
+
+def test_a_read_only_cache_serves_the_entries_and_snapshots_it_holds(
+        tiny_data_sets, tmp_path, monkeypatch):
+    from nnlego import experiments as ex
+    from nnlego import snapshots
+    cache, settings = ResultsCache(tmp_path / "shared"), ex.quick(WTH_NETWORK)
+    trained = ex.run(settings, seed=1, cache=cache)
+    recorded = snapshots.load_snapshots(settings, 1, cache)
+    _read_only(monkeypatch)
+    again = ex.run(settings, seed=1, cache=cache)
+    assert again.cached and np.array_equal(again.net.weights[0], trained.net.weights[0])
+    assert np.array_equal(snapshots.load_snapshots(settings, 1, cache).W1, recorded.W1)
+
+
+def test_a_read_only_cache_without_the_entry_says_what_to_do(tiny_data_sets, tmp_path,
+                                                              monkeypatch):
+    from nnlego import experiments as ex
+    cache = ResultsCache(tmp_path / "shared")
+    _read_only(monkeypatch)
+    with pytest.raises(PermissionError, match=r"lacks entry [0-9a-f]{24} and cannot be written "
+                       r"\(Read-only file system\); set \$NNLEGO_RESULTS to a writable folder"):
+        ex.run(ex.quick(WTH_NETWORK), seed=2, cache=cache)
+
+
+def test_a_damaged_entry_is_reported_once_though_read_twice(tmp_path):
+    cache = ResultsCache(tmp_path)
+    cache.save("k" * 24, a_net(), {"history": {k: [] for k in results_cache._HISTORY},
+                                   "metrics": {}})
+    (tmp_path / f"{'k' * 24}.npz").write_bytes(b"not an npz")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert cache.load("k" * 24) is None and cache.load("k" * 24) is None
+    assert len([w for w in caught if "damaged" in str(w.message)]) == 1
+
+
+def test_an_entry_copied_under_another_name_is_not_served(tmp_path):
+    """An entry's files copied to another key (another seed's name, say) load as nothing, with
+    one warning, so that entry is trained again rather than served as the other."""
+    import shutil
+    cache = ResultsCache(tmp_path)
+    source, other = "a" * 24, "b" * 24
+    cache.save(source, a_net(), {"history": {k: [] for k in results_cache._HISTORY},
+                                 "metrics": {"test": 0.9}})
+    for suffix in (".npz", ".json"):
+        shutil.copy(tmp_path / f"{source}{suffix}", tmp_path / f"{other}{suffix}")
+    assert cache.load(source) is not None
+    with pytest.warns(RuntimeWarning, match=f"saved as entry '{source}', not '{other}'"):
+        assert cache.load(other) is None

@@ -3,35 +3,20 @@ local folder or a loopback HTTP server, imported so the cache loads instead of t
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import threading
 import zipfile
 
 import numpy as np
 import pytest
+from support.notebooks import ROOT
+from support.packs import filled_cache, pin, serving
 
-from nnlego import Network, results_pack
+from nnlego import results_pack, results_pins
 from nnlego.cli import main
 from nnlego.data_sources import FetchError
 from nnlego.results_cache import ResultsCache
 from nnlego.results_pack import PackError, build, fetch, import_pack, pack_name
-
-
-def filled_cache(root, n=3):
-    """A cache of ``n`` tiny entries (the second with a snapshots file); returns (cache, keys)."""
-    cache = ResultsCache(root)
-    keys = []
-    for seed in range(n):
-        key = cache.key({"tiny": True}, seed, "fingerprint")
-        net = Network([4, 3, 2], rng=np.random.default_rng(seed))
-        history = {k: [0.5] for k in ("train_loss", "train_accuracy")}
-        history.update(eval_loss={}, eval_accuracy={})
-        cache.save(key, net, {"history": history, "metrics": {"test": 0.5}})
-        keys.append(key)
-    (cache.root / f"{keys[min(1, n - 1)]}.snapshots.npz").write_bytes(b"not really an npz")
-    return cache, keys
 
 
 @pytest.fixture()
@@ -64,6 +49,20 @@ def test_the_same_cache_gives_the_same_pack(pack, tmp_path):
     assert build(tmp_path / "again", keys, cache=full).sha256 == made.sha256
     line = (tmp_path / "release" / f"{pack_name()}.sha256").read_text()
     assert line == f"{made.sha256}  {pack_name()}\n"
+
+
+def test_the_cache_a_pack_was_built_from_holds_it(tmp_path):
+    """build() records the pack in its cache (fetch then has nothing to do); record=False not."""
+    cache, keys = filled_cache(tmp_path / "c")
+    quiet = build(tmp_path / "quiet", keys, cache=cache, record=False)
+    assert not results_pack.holds(cache, quiet.sha256)
+    made = build(tmp_path / "out", keys, cache=cache)
+    assert results_pack.holds(cache, made.sha256)
+    assert results_pack.imported(cache)[made.sha256]["built"] == 3
+    assert fetch(cache=cache, source="http://127.0.0.1:9/", sha256=made.sha256)[
+        "already imported"]
+    (cache.root / f"{keys[0]}.json").unlink()          # an entry gone: no longer held
+    assert not results_pack.holds(cache, made.sha256)
 
 
 def test_packing_an_unfilled_cache_says_how_to_fill_it(tmp_path):
@@ -107,7 +106,7 @@ def test_fetch_from_a_local_folder_checks_the_pinned_hash(pack, tmp_path, monkey
     with pytest.raises(PackError, match="sha256 is .*expected"):
         fetch(cache=cache, source=made.path.parent, sha256="0" * 64)
     assert cache.load(keys[0]) is None
-    monkeypatch.setitem(results_pack.PINS, pack_name(), made.sha256)
+    pin(monkeypatch, made.sha256)
     assert fetch(cache=cache, source=made.path.parent)["imported"] == 3
     assert fetch(cache=cache, source=made.path.parent)["already imported"]
     assert cache.load(keys[2]) is not None
@@ -117,27 +116,16 @@ def test_fetch_from_a_local_folder_checks_the_pinned_hash(pack, tmp_path, monkey
 
 def test_fetch_without_a_pin_says_what_to_do(tmp_path, monkeypatch):
     monkeypatch.delenv(results_pack.SHA_ENV, raising=False)
-    monkeypatch.setattr(results_pack, "PINS", {})
+    monkeypatch.setattr(results_pins, "PINS", {})
     with pytest.raises(PackError, match="no sha256 is pinned.*nnlego results import"):
         fetch(cache=tmp_path, source=tmp_path)
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):   # no line per request on stderr
-        pass
 
 
 @pytest.fixture()
 def server(pack):
     """A loopback HTTP server of the pack's folder: its base URL."""
-    made, _, _ = pack
-    handler = functools.partial(QuietHandler, directory=str(made.path.parent))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(pack[0].path.parent) as url:
+        yield url
 
 
 def test_fetch_over_http_by_hash(pack, server, tmp_path, monkeypatch):
@@ -186,5 +174,40 @@ def test_the_release_url_is_the_repository_of_the_one_setting():
     """The package cannot read _config.yml at run time; this test ties its URL to it."""
     from nnlego.publishing import publication
 
-    assert results_pack.RELEASES == publication().repository + "/releases/download"
+    repository = publication(ROOT / "_config.yml").repository
+    assert results_pack.RELEASES == repository + "/releases/download"
     assert results_pack.release_url("1.2.3").endswith("/v1.2.3/nnlego-results-1.2.3.zip")
+
+
+def test_a_pack_missing_from_the_release_is_a_clear_fetch_error(pack, tmp_path):
+    """A 404 (the release has no such asset) names the status and asks whether it is published."""
+    made, _, keys = pack
+    cache = ResultsCache(tmp_path / "fresh")
+    with serving(tmp_path / "empty") as url, pytest.raises(
+            FetchError, match=r"404 .* \(is release v.* published with its pack\?\)"):
+        fetch(cache=cache, source=url, sha256=made.sha256)
+    assert cache.load(keys[0]) is None
+
+
+def test_a_server_that_never_answers_is_a_fetch_error_not_a_hang(tmp_path):
+    """A host that accepts the connection and stays silent: the timeout ends the wait."""
+    import socket
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()                 # accepts (the kernel does) and never replies
+    outcome = []
+
+    def attempt():
+        try:
+            fetch(cache=tmp_path, source=f"http://127.0.0.1:{silent.getsockname()[1]}/",
+                  sha256="1" * 64, timeout=1)
+        except FetchError as error:
+            outcome.append(str(error))
+
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(20)                 # 20 times the timeout: ignoring it, not slowness, fails
+    silent.close()
+    assert not worker.is_alive(), "fetch(timeout=1) still waiting on a silent server after 20 s"
+    assert outcome and "did not answer within 1 s" in outcome[0], outcome

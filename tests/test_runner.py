@@ -22,12 +22,13 @@ sys.path.insert(0, {str(TESTS)!r})
 from support.tiny_data import tiny_dataset
 from nnlego import experiments as ex, runner
 from nnlego.articles import savant, wth
-ex._load_dataset = lambda name: tiny_dataset(name, n_train=2000)
+with ex.use_data(lambda name: tiny_dataset(name, n_train=2000)):
 """
 
 
 def _python(script, *args):
-    return subprocess.Popen([sys.executable, "-c", PRELUDE + textwrap.dedent(script), *args],
+    body = textwrap.indent(textwrap.dedent(script), "    ")   # inside PRELUDE's `with`
+    return subprocess.Popen([sys.executable, "-c", PRELUDE + body, *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -75,15 +76,10 @@ def test_two_processes_on_one_cache_train_an_entry_once(tmp_path):
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_a_run_listed_twice_trains_once(workers, tmp_path, monkeypatch):
-    from support.tiny_data import tiny_dataset
-
+def test_a_run_listed_twice_trains_once(workers, tmp_path, tiny_data_sets):
     from nnlego import experiments as ex
     from nnlego import runner
     from nnlego.articles import wth
-    monkeypatch.setattr(ex, "_load_dataset", lambda name: tiny_dataset(name))
-    ex._dataset.cache_clear()
     run = (ex.quick(wth.NETWORK), 0)
     results = runner.run_all([run, run], workers=workers, cache=tmp_path)
-    ex._dataset.cache_clear()
     assert list(results) == [run] and not results[run].cached

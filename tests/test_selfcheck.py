@@ -392,6 +392,64 @@ def test_cells_that_hang_exit_or_flood_cost_only_their_pieces(tmp_path_factory):
     assert "xxxxxxxxxx" not in output and "Traceback" not in output and code == 1
 
 
+# -- what the grader would do (issue 25): a learner cell that ends, forks or patches ------------
+BUSY_CHILD = ("import os\nif os.fork() == 0:\n    with open('busy.pid', 'w') as f:\n"
+              "        f.write(str(os.getpid()))\n    while True:\n        pass\n")
+AFTER_SIGMOID = {   # a learner's cell right after the test of sigmoid, before the other pieces
+    "exits": "import os\nos._exit(0)\n",
+    "forks": "import os\nos.fork()\n",
+    "patches": "import nnlego.activations\nnnlego.activations.sigmoid = lambda z: 0 * z\n",
+    "leaves a busy child": BUSY_CHILD,
+}
+
+
+def with_cell_after(nb, grade_id, source):
+    index = next(i for i, c in enumerate(nb["cells"])
+                 if notebook.nbgrader(c).get("grade_id") == grade_id)
+    nb["cells"].insert(index + 1, {"cell_type": "code", "metadata": {}, "outputs": [],
+                                   "execution_count": None, "source": source})
+    return nb
+
+
+def checked_with(tmp_path, source):
+    nb = with_cell_after(load(SOLUTIONS, "02_forward_pass"), "test_sigmoid", source)
+    path = tmp_path / "forward_pass.ipynb"
+    path.write_text(json.dumps(nb))
+    report = runner.check_notebook(path, seed=SEED, timeout=20)
+    return report, {v.piece: (v.status, v.detail) for v in report.verdicts}
+
+
+@pytest.mark.parametrize("case", ["exits", "forks"])
+def test_a_cell_that_ends_or_forks_its_process_fails_the_pieces_after_it(tmp_path, case):
+    """The grader's kernel would stop at that cell: what comes after scores 0 there."""
+    report, found = checked_with(tmp_path, AFTER_SIGMOID[case])
+    assert found["sigmoid"] == ("pass", "")               # its test ran before the cell
+    what = "stopped the Python process" if case == "exits" else "forked its process"
+    for piece in ("sigmoid_prime", "forward"):
+        status, detail = found[piece]
+        assert status == "fail" and what in detail and "grader's kernel would stop" in detail
+    assert not report.passed
+
+
+@pytest.mark.slow
+def test_a_learner_s_patch_of_nnlego_does_not_change_the_reference(tmp_path):
+    report, found = checked_with(tmp_path, AFTER_SIGMOID["patches"])
+    assert {piece: status for piece, (status, _) in found.items()} == dict.fromkeys(
+        ("sigmoid", "sigmoid_prime", "forward"), "pass")
+    assert report.passed
+
+
+@pytest.mark.slow
+def test_no_process_a_learner_cell_started_outlives_the_check(tmp_path):
+    import time
+    report, _ = checked_with(tmp_path, AFTER_SIGMOID["leaves a busy child"])
+    pid = int((tmp_path / "busy.pid").read_text())
+    end = time.monotonic() + 10
+    while Path(f"/proc/{pid}").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text():
+        assert time.monotonic() < end, f"the learner's forked child {pid} still runs"
+        time.sleep(0.1)
+
+
 @pytest.mark.slow
 def test_one_piece_repeats_with_its_seed(tmp_path_factory):
     nb = load(SOLUTIONS, "08_init")

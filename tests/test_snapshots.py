@@ -7,7 +7,6 @@ import re
 
 import numpy as np
 import pytest
-from support.tiny_data import tiny_dataset
 
 from nnlego import experiments as ex
 from nnlego import plots
@@ -23,11 +22,8 @@ FRAME = re.compile(r'frames\[(\d+)\] = "data:image/png;base64,')
 
 
 @pytest.fixture
-def cache(monkeypatch, tmp_path):
-    monkeypatch.setattr(ex, "_load_dataset", lambda name: tiny_dataset(name))
-    ex._dataset.cache_clear()
-    yield ResultsCache(tmp_path / "cache")
-    ex._dataset.cache_clear()
+def cache(tiny_data_sets, tmp_path):
+    return ResultsCache(tmp_path / "cache")
 
 
 def test_snapshot_steps_by_hand():

@@ -19,7 +19,7 @@ grades, through nbgrader's Python API, a set of made-up submissions for each:
   ``tests/correct_alternatives/`` keeps full marks;
 - the sandbox (``nnlego-sandbox``, ``make sandbox``): the course's answers, gradebook and other
   students' work are not there; a killed kernel, a huge output or a memory blow-up costs only
-  that notebook, and ``python -m nnlego.grading grade`` (``make grade``) grades and gives
+  that notebook, and ``nnlego grade`` (``make grade``) grades and gives
   feedback to everyone else.
 
 Every submission of every assignment is written first and autograded once per session by
@@ -48,6 +48,7 @@ nbgrader = pytest.importorskip("nbgrader", reason="the course extra: pip install
 from nbgrader.api import Gradebook  # noqa: E402
 from nbgrader.apps import NbGraderAPI  # noqa: E402
 from nbgrader.coursedir import CourseDirectory  # noqa: E402
+from nbgrader.utils import is_grade, is_solution  # noqa: E402
 from support.notebooks import (  # noqa: E402
     ASSIGNMENTS,
     CHEATS,
@@ -199,8 +200,7 @@ class Course:
 
     def autograded_cells(self, assignment):
         return [grade_id(c) for c in self.solution(assignment).cells
-                if c.metadata.get("nbgrader", {}).get("grade")
-                and not c.metadata.nbgrader.get("solution")]
+                if is_grade(c) and not is_solution(c)]
 
     def batch(self, assignment):
         """{student: notebook} of every submission the suite makes for this assignment."""
@@ -239,7 +239,7 @@ class Course:
         """Assignment 1's submissions for the course-wide mechanisms (see the tests below)."""
         nb = self.released(A1)
         for cell in nb.cells:
-            if cell.metadata.get("nbgrader", {}).get("grade") and cell.cell_type == "code":
+            if is_grade(cell) and cell.cell_type == "code":
                 cell.source = '"""Tests? What tests."""\npass\n'
                 cell.metadata.nbgrader["locked"] = False
         deleted = self.answered(A1)
@@ -426,7 +426,7 @@ def test_a_memory_blowup_costs_its_own_piece_only(course):
 
 
 def test_make_grade_goes_on_after_a_killed_kernel_and_a_broken_file(tmp_path):
-    """`python -m nnlego.grading grade` (make grade) over a course with a kernel-killing and an
+    """`nnlego grade` (make grade) one at a time over a course with a kernel-killing and an
     unreadable submission: every other student is graded and gets feedback."""
     root = tmp_path / "class"
     shutil.copytree(SOLUTIONS / A1, root / "solutions" / A1)
@@ -455,9 +455,10 @@ def test_make_grade_goes_on_after_a_killed_kernel_and_a_broken_file(tmp_path):
             if cell.metadata.get("nbgrader", {}).get("solution"):
                 cell.source = replace.get(grade_id(cell), answers[grade_id(cell)])
         nbformat.write(nb, folder / f"{notebook_name(A1)}.ipynb")
-    graded_run = run("-m", "nnlego.grading", "grade", A1)
-    assert graded_run.returncode == 1 and "carol" in graded_run.stderr, graded_run.stderr[-2000:]
-    assert run("-m", "nnlego.grading", "feedback", A1).returncode == 0
+    graded_run = run("-m", "nnlego", "grade", "--workers", "1", "--no-progress")
+    assert graded_run.returncode == 1, graded_run.stderr[-2000:]
+    assert "failed: carol" in graded_run.stderr and "1 failed" in graded_run.stdout
+    assert run("-m", "nnlego", "feedback", "--workers", "1", "--no-progress").returncode == 0
     for student in ("alice", "bob"):
         assert list((root / "feedback" / student / A1).glob("*.html")), f"no feedback for {student}"
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:

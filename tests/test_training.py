@@ -221,3 +221,17 @@ def test_epoch_data_gives_each_epoch_its_own_images_and_leaves_the_batch_order_a
           rng=np.random.default_rng(2))
     assert seen == [1, 2]
     assert all(np.array_equal(p, q) for p, q in zip(a.weights + a.biases, b.weights + b.biases))
+
+
+@pytest.mark.parametrize("bad, message", [
+    (np.nan, r"y holds 1 label\(s\) that are NaN or inf \(first at index 3: nan\)"),
+    (np.inf, r"y holds 1 label\(s\) that are NaN or inf \(first at index 3: inf\)"),
+    (2.5, r"y holds 1 label\(s\) that are not whole numbers \(first at index 3: 2.5\).*argmax"),
+])
+def test_float_labels_that_are_not_classes_are_named(bad, message):
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(8, 4)), rng.integers(0, 3, 8).astype(float)
+    y[3] = bad
+    net = Network([4, 5, 3], rng=rng)
+    with pytest.raises(ValueError, match=message):
+        train(net, X, y, n_epochs=1, batch_size=4, lr=0.1, rng=rng)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-CLOSE_POINTS = 6.0        # "close" if the mean is within this many points of the article
-AGREE_POINTS = 2.0        # "agrees" if within this many, or if the article lies in our range
+from .claims import reproduction
 
 
 def accuracies(runs, key, eval_set="test") -> list:
@@ -23,15 +22,9 @@ def spread(values, digits: int = 2) -> dict:
 
 
 def verdict(article, ours) -> str:
-    """``agrees`` / ``close (+x.x points)`` / ``differs (+x.x points)`` for our seeds' values."""
-    ours = np.asarray(ours, dtype=float)
-    diff = float(ours.mean()) - article
-    inside = ours.min() <= article <= ours.max()
-    if abs(diff) <= AGREE_POINTS or inside:
-        return "agrees" + (" (the article's run lies in our seed range)" if inside else "")
-    if abs(diff) <= CLOSE_POINTS:
-        return f"close ({diff:+.1f} points)"
-    return f"differs ({diff:+.1f} points)"
+    """:func:`nnlego.articles.claims.reproduction`: the book's one rule for an article's number
+    (``reproduced``, or how many points above or below our seeds' range it lies)."""
+    return reproduction(article, ours)
 
 
 def row(experiment, setting, article, ours, note="") -> dict:

@@ -47,7 +47,7 @@ DEFAULTS = {"p": 1.0, "n_hidden": 128, "n_epochs": N_EPOCHS, "grid": 4}
 def data(n_train: int = N_TRAIN, start: int = 0):
     """``(X, y, X_test, y_test)``: Fashion-MNIST training images ``start .. start + n_train``
     (flat, ``(n_train, 784)``) and all 10,000 test images."""
-    fashion = experiments._dataset("fashion-mnist")
+    fashion = experiments.load_dataset("fashion-mnist")
     stop = start + check_int("n_train", n_train, minimum=1)
     X, y = fashion.train
     X_test, y_test = fashion.test

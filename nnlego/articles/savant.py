@@ -55,6 +55,7 @@ FIXED = dataclasses.replace(ORIGINAL, name="savant_fixed", derange="fixed")
 MIXED = dataclasses.replace(ORIGINAL, name="savant_mixed", derange="mixed")
 PERMUTATIONS = dataclasses.replace(ORIGINAL, name="savant_permutations", derange="permutations")
 NAMED = {s.name: s for s in (ORIGINAL, ONCE, EACH_EPOCH, FIXED, MIXED, PERMUTATIONS)}
+experiments.register(*NAMED.values())
 SNAPSHOT_RUNS = (ONCE,)       # seed 0's weights while it trains (chapter 10; nnlego.snapshots)
 VARIANTS = ("once", "each_epoch")           # the article's shuffled network, read two ways
 # Every network trained on images in some order, for the augmentation question.
@@ -216,7 +217,7 @@ def figures(runs) -> dict:
     """``{file name: Figure}`` of the article's figures (seed 0)."""
     from .. import plots
     X_shuffled, _, _ = experiments.shuffled_test_set(4)
-    X_test = experiments._dataset("fashion-mnist").test.X
+    X_test = experiments.load_dataset("fashion-mnist").test.X
     figs = {"savant_tile_shuffle.png": plots.plot_tile_shuffle(
         X_test[:6].reshape(-1, 28, 28), X_shuffled[:6].reshape(-1, 28, 28), 4)}
     for variant in VARIANTS:

@@ -178,7 +178,7 @@ def repeated_tiles(images, grid=4, threshold=0.5) -> dict:
 
 
 def boundary_jump(images, grid=4) -> float:
-    """Mean |difference| of adjacent weights across tile boundaries over that inside tiles.
+    """Mean absolute difference of adjacent weights across tile boundaries over that inside tiles.
 
     About 1 for an image that is as smooth across boundaries as within tiles; above 1 when the
     tiles do not fit together (a weight image in shuffled coordinates).

@@ -56,6 +56,7 @@ ONE_CHANGE = {"N(0,1), quadratic, no L2 (network.py)": "network.py 30",
               "N(0,1/n_in), cross-entropy, L2 (network2)": "network2 30"}
 SNAPSHOT_RUNS = (NETWORK,)    # seed 0's weights while it trains (chapter 5; nnlego.snapshots)
 NAMED = {s.name: s for s in (NETWORK, NETWORK2, CE_LARGE, CE_SCALED, CE_LARGE_L2, THREE_B1B)}
+experiments.register(*NAMED.values())
 
 
 def plan(quick: bool = False) -> dict:
@@ -112,6 +113,8 @@ def summary(runs) -> dict:
             "article_top_bricks": {str(d): v for d, v in ARTICLE_TOP_BRICKS.items()},
             "three_b1b": accuracies(runs, "3b1b"), "hierarchy": wth_bricks.hierarchy(runs),
             "partial_use": wth_bricks.partial_use(runs),
+            "output_use": wth_bricks.output_partial_use(runs),
+            "brick_questions": wth_bricks.brick_questions(runs),
             "knockouts": wth_bricks.knockouts(runs),
             "negative_drive": wth_bricks.negative_drive_table(runs),
             "seed_matching": wth_bricks.seed_matching(runs),
@@ -147,6 +150,7 @@ def _argument_rows(s) -> list:
                [100 * v for v in use["between"]]),
            row("wth 5", "784-30-10: % of (neuron, digit) pairs on for 10-90% of the digit's "
                "images", None, [100 * v for v in use["digit_cells_between"]])]
+    out += _output_use_rows(s)
     knock = s["knockouts"]
     for d in BRICK_DIGITS:
         by = knock[str(d)]
@@ -167,6 +171,22 @@ def _argument_rows(s) -> list:
                        [1000 * w for w in c["blank_weight"]["runs"]],
                        f"smoothness {c['smoothness']['mean']:.3f}"))
     return out
+
+
+def _output_use_rows(s) -> list:
+    """Partial use in the article's sense, and chapter 5's questions (from :func:`summary`)."""
+    use, questions = s["output_use"], s["brick_questions"]
+    rings = questions["rings"]
+    return [row("wth 5", "784-30-10: bricks carrying 80% of a digit's drive (mean over digits)",
+                None, [float(np.mean(n)) for n in use["n_for_fraction"]],
+                f"range {min(map(min, use['n_for_fraction']))} to "
+                f"{max(map(max, use['n_for_fraction']))}"),
+            row("wth 5", "784-30-10: ring score of 0's top-3 blue bricks (mean)", None,
+                [float(np.mean(r["top"])) for r in rings],
+                f"other neurons {np.mean([np.mean(r['others']) for r in rings]):.2f}, "
+                f"the mean 0 {rings[0]['digit_mean']:.2f}"),
+            row("wth 5", "784-30-10: 0's strongest red brick on for every digit (1 = yes)",
+                None, [float(red[0]["always_on"]) for red in questions["reds"]])]
 
 
 def findings(runs) -> list:

@@ -8,8 +8,10 @@ in combination. These functions put numbers on each part of that argument from t
 - :func:`hierarchy` (chapter 5): 3blue1brown's 784-16-16-10 network: are its first-layer images
   smoother than the untrained network's, and how well does the best edge or loop template
   explain each one?
-- :func:`partial_use`, :func:`knockouts`, :func:`negative_drive_table` (chapter 6): how the
-  bricks are used;
+- :func:`brick_questions` (chapter 5): the article's "look for yourself" questions measured;
+- :func:`output_partial_use`, :func:`partial_use`, :func:`knockouts`,
+  :func:`negative_drive_table` (chapter 6): how the bricks are used, in the output weights (the
+  article's sense of "partially") and in the activations;
 - :func:`seed_matching`, :func:`permutation_check` (chapter 6): do two seeds learn the same
   bricks, and why a brick's index means nothing across runs;
 - :func:`cleanliness` (chapter 8): what init and L2, one at a time, do to the weight images.
@@ -25,12 +27,13 @@ import itertools
 import numpy as np
 
 from .. import experiments
-from ..brick_use import activation_use, digit_use, negative_drive
+from ..brick_use import activation_use, digit_use, negative_drive, output_use
 from ..bricks import hidden_images
 from ..knockout import knockout_drops, smallest_breaking_set, top_vs_random_knockout
 from ..matching import match_neurons, permute_hidden, shuffle_pixels
 from ..network import Network
 from ..smoothness import all_templates, ink_mask, spatial_smoothness, template_match
+from . import wth_questions
 from ._compare import spread
 
 DIGITS = (0, 1, 8)
@@ -38,11 +41,11 @@ N_RANDOM = 200              # random knock-out sets per digit: the null of "top-
 
 
 def _test_set():
-    return experiments._dataset("mnist").test
+    return experiments.load_dataset("mnist").test
 
 
 def _mask():
-    return ink_mask(experiments._dataset("mnist").train.X)
+    return ink_mask(experiments.load_dataset("mnist").train.X)
 
 
 def untrained(result) -> Network:
@@ -81,18 +84,43 @@ def partial_use(runs, key="network.py 30") -> dict:
     return out
 
 
+def output_partial_use(runs, key="network.py 30", fraction=0.8) -> dict:
+    """Per seed, per digit: how many bricks carry ``fraction`` of the digit's drive, and the
+    largest brick's share of it (:func:`nnlego.brick_use.output_use`)."""
+    X, y = _test_set()
+    uses = [output_use(r.net, X, y, fraction) for r in runs[key]]
+    return {"fraction": fraction,
+            "n_for_fraction": [[int(n) for n in u.n_for_fraction] for u in uses],
+            "top_share": [[float(t) for t in u.top_share] for u in uses]}
+
+
+def brick_questions(runs, key="network.py 30", digit=0) -> dict:
+    """Per seed: :func:`~nnlego.articles.wth_questions.ring_answer` for ``digit``'s top-3 blue
+    bricks and :func:`~nnlego.articles.wth_questions.red_brick_answer` for its top-3 red ones
+    (chapter 5's questions; the noise images are drawn with seed 0)."""
+    X, y = _test_set()
+    mask = _mask()
+    return {"rings": [wth_questions.ring_answer(r.net, X, y, mask, digit,
+                                                rng=np.random.default_rng(0))
+                      for r in runs[key]],
+            "reds": [wth_questions.red_brick_answer(r.net, X, y, digit) for r in runs[key]]}
+
+
 def knockouts(runs, key="network.py 30", digits=DIGITS) -> dict:
     """Knock-outs per seed: the largest single-neuron drop of any digit's recall, how many
-    neurons alone cost some digit over 10 points; per digit the drop with its top-3 blue bricks
-    out vs 3 random neurons out, and the smallest (greedy) set that halves its recall."""
+    neurons alone cost some digit over 10 points (and how many of those also cost a second digit
+    over 5: ``costly_shared``); per digit the drop with its top-3 blue bricks out vs 3 random
+    neurons out, and the smallest (greedy) set that halves its recall."""
     X, y = _test_set()
-    out = {"max_single_drop": [], "neurons_costing_10pts": [],
+    out = {"max_single_drop": [], "neurons_costing_10pts": [], "costly_shared": [],
            **{str(d): {"top3": [], "random_mean": [], "random_std": [], "breaking_set": []}
               for d in digits}}
     for result in runs[key]:
         drops = knockout_drops(result.net, X, y)
         out["max_single_drop"].append(float(drops.max()))
         out["neurons_costing_10pts"].append(int(np.sum(drops.max(axis=1) > 0.10)))
+        costly = drops[drops.max(axis=1) > 0.10]                 # (n_costly, n_classes)
+        out["costly_shared"].append(int(np.sum(np.sum(costly > 0.05, axis=1) >= 2)))
         rng = np.random.default_rng(result.seed)
         for d in digits:
             cmp = top_vs_random_knockout(result.net, X, y, d, 3, rng=rng, n_random=N_RANDOM)
@@ -147,9 +175,9 @@ def permutation_check(result, seed=0) -> dict:
 
 
 def cleanliness(runs, keys) -> dict:
-    """Per one-change run (``{label: key}``): test accuracy, the mean |weight| of hidden neurons
-    at pixels that never see ink, and the images' smoothness inside the inked area."""
-    X_train = experiments._dataset("mnist").train.X
+    """Per one-change run (``{label: key}``): test accuracy, the mean absolute weight of hidden
+    neurons at pixels that never see ink, and the images' smoothness inside the inked area."""
+    X_train = experiments.load_dataset("mnist").train.X
     never_inked, mask = X_train.max(axis=0) == 0, _mask()
     out = {}
     for label, key in keys.items():

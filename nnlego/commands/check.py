@@ -15,6 +15,8 @@ import textwrap
 
 from tqdm.auto import tqdm
 
+from nnlego.commands import non_negative_int, seconds
+
 from ..selfcheck import registry, runner
 
 LABELS = {"pass": "PASS", "fail": "FAIL", "not attempted": "NOT ATTEMPTED"}
@@ -34,10 +36,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                              "from the notebook's cells, title or file name)")
     parser.add_argument("--piece", action="append", metavar="NAME", default=None,
                         help="check only this piece (repeatable); --list shows the names")
-    parser.add_argument("--seed", type=int, default=None, metavar="N",
+    parser.add_argument("--seed", type=non_negative_int, default=None, metavar="N",
                         help="seed of the checks' random inputs (default: a random one, "
                              "printed so that a failure can be repeated)")
-    parser.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+    parser.add_argument("--timeout", type=seconds, default=60.0, metavar="SECONDS",
                         help="time allowed to each cell and each check (default: 60)")
     parser.add_argument("--all-cells", action="store_true",
                         help="also run the code cells after the last answer (the course's "
@@ -50,8 +52,6 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def run(args) -> int:
-    if args.timeout <= 0:
-        raise ValueError(f"--timeout must be a positive number of seconds, got {args.timeout:g}")
     if args.list:
         return _list(args)
     if args.notebook is None:

@@ -1,10 +1,14 @@
 """``nnlego data fetch|import|info``: get, verify and show MNIST and Fashion-MNIST.
 
-fetch   have pooch download the official files (progress bar on a terminal), verify, convert once;
-        does nothing when the verified cache is there; exits 1 fast when there is no network.
-import  take files you already have (mnist.pkl.gz, the four Fashion-MNIST IDX files, a folder).
-info    the data home and, per data set, whether its cache is there and verifies
-        (``--check``: exit 1 unless it does; scripts use this).
+Subcommands::
+
+    fetch   have pooch download the official files (progress bar on a terminal), verify,
+            convert once; does nothing when the verified cache is there; exits 1 fast when
+            there is no network.
+    import  take files you already have (mnist.pkl.gz, the four Fashion-MNIST IDX files, a folder).
+    info    the data home and, per data set, whether its cache is there and verifies
+            (``--check``: exit 1 unless it does; scripts use this).
+
 The library does the work (:mod:`nnlego.datasets`, :mod:`nnlego.data_sources`); this module only
 parses arguments and prints. Errors (bad files, OS errors) are reported by :mod:`nnlego.cli`.
 """
@@ -14,6 +18,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+
+from nnlego.commands import seconds
 
 from ..data_sources import FetchError, fetch, import_path
 from ..datasets import ENV_VAR, SPECS, cache_path, cache_status, data_home
@@ -34,7 +40,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("dataset", nargs="?", default="all", choices=CHOICES)
     p.add_argument("--force", action="store_true", help="convert again even if the cache "
                    "verifies (pooch downloads again only missing or damaged files)")
-    p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
+    p.add_argument("--timeout", type=seconds, default=10.0, metavar="SECONDS",
                    help="give up on a connection after this long (default: 10)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 

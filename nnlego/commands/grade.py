@@ -1,8 +1,9 @@
-"""``nnlego grade``: autograde every submission in parallel, with progress and a summary.
+"""``nnlego grade`` and ``nnlego feedback``: every submission in parallel, with a summary.
 
 ``nnlego grade`` autogrades what ``submitted/`` holds and the gradebook lacks (``--force``:
-everything again), ``--workers N`` tasks at once (default: one per core) or on a Dask cluster
-(``--scheduler tcp://host:8786``); ``nnlego grade --feedback`` writes ``feedback/`` the same way.
+everything again), ``--workers N`` tasks at once (default: one per core; ``--workers 1`` grades
+one at a time) or on a Dask cluster (``--scheduler tcp://host:8786``); ``nnlego feedback``
+writes ``feedback/`` for every graded submission the same way.
 A progress bar shows done / total, the failures so far and the time left; at the end, a line
 per assignment (graded, failed, flagged for review, mean score) and each failure's log. The
 exit status is 1 when a task failed (the others are graded all the same), else 0.
@@ -14,17 +15,29 @@ import sys
 
 from tqdm import tqdm
 
+from nnlego.commands import positive_int, seconds
+
 
 def add_parser(subparsers):
-    parser = subparsers.add_parser(
-        "grade", help="autograde submitted/ in parallel (or write feedback/ with --feedback)",
+    grade = subparsers.add_parser(
+        "grade", help="autograde submitted/ in parallel (in the sandbox)",
         description="Autograde every (student, assignment) of submitted/ that the gradebook "
         "lacks, one nbgrader task per submission, in parallel; the course's nbgrader_config.py "
         "applies to every task.")
-    parser.add_argument("--feedback", action="store_true",
-                        help="write feedback/ for every graded submission instead of grading")
+    feedback = subparsers.add_parser(
+        "feedback", help="write feedback/ for every graded submission, in parallel",
+        description="Write feedback/<student>/<assignment>/*.html for every autograded "
+        "submission that has none (hidden tests cleared), one nbgrader task per submission, "
+        "in parallel.")
+    for parser, step in ((grade, "autograde"), (feedback, "feedback")):
+        _add_options(parser)
+        parser.set_defaults(func=run, step=step)
+    return grade
+
+
+def _add_options(parser):
     parser.add_argument("--force", action="store_true", help="redo what is already done")
-    parser.add_argument("--workers", type=int, default=None,
+    parser.add_argument("--workers", type=positive_int, default=None,
                         help="tasks at once on this machine (default: the number of cores)")
     parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
                         help="run the tasks on the Dask cluster at ADDRESS (tcp://host:8786); "
@@ -37,24 +50,22 @@ def add_parser(subparsers):
                         help="only this assignment (repeatable)")
     parser.add_argument("--student", action="append", default=None, metavar="ID",
                         help="only this student (repeatable)")
-    parser.add_argument("--timeout", type=float, default=3600,
+    parser.add_argument("--timeout", type=seconds, default=3600,
                         help="seconds before a task is killed (default: 3600)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-    parser.set_defaults(func=run)
-    return parser
 
 
 def run(args) -> int:
     from nnlego.grading.parallel import default_workers, grade
 
-    step = "feedback" if args.feedback else "autograde"
+    step = args.step
     bar = None
 
     def planned(report):
         nonlocal bar
         n = args.workers or default_workers()
         where = args.scheduler or f"{n} worker{'s' if n > 1 else ''}"
-        tqdm.write(f"nnlego grade: {step} {len(report.planned)} submissions "
+        tqdm.write(f"nnlego {args.command}: {step} {len(report.planned)} submissions "
                    f"({len(report.skipped)} already done) on {where}", file=sys.stderr)
         bar = tqdm(total=len(report.planned), desc=step, unit="task", file=sys.stderr,
                    disable=args.no_progress or None, dynamic_ncols=True)

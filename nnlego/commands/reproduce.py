@@ -11,6 +11,8 @@ import sys
 
 from tqdm import tqdm
 
+from nnlego.commands import positive_int
+
 from ..runner import label
 
 
@@ -22,11 +24,12 @@ def add_parser(subparsers):
     parser.add_argument("experiment", nargs="?", default="all",
                         help="wth (first article), savant (second) or all (default)")
     parser.add_argument("--out", default="results", help="output folder (default: results)")
-    parser.add_argument("--seeds", type=int, default=3, help="seeds per setting (default: 3)")
+    parser.add_argument("--seeds", type=positive_int, default=3,
+                        help="seeds per setting (default: 3)")
     parser.add_argument("--quick", action="store_true",
                         help="a small version (about a minute): checks the pipeline, not the "
                         "numbers")
-    parser.add_argument("--workers", type=int, default=2,
+    parser.add_argument("--workers", type=positive_int, default=2,
                         help="training runs at once, each on one BLAS thread (default: 2)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
     parser.set_defaults(func=run)

@@ -1,11 +1,16 @@
 """``nnlego results fetch|import|info|pack``: the book's trained networks, without training.
 
-fetch   have pooch download this release's results pack, verify its sha256, import it into the
-        results cache (progress bar on a terminal); does nothing when it was imported already.
-import  a pack you have (offline, a mirror, a course's own): every member checked first.
-info    the results cache, its entries, the packs imported, and where this version's pack is.
-pack    build the pack from a filled cache (``nnlego reproduce all`` first): the entries the
-        book reads and their snapshots, with a manifest of hashes; prints the line that pins it.
+Subcommands::
+
+    fetch   have pooch download this release's results pack, verify its sha256, import it
+            into the results cache (progress bar on a terminal); does nothing when it was
+            imported already.
+    import  a pack you have (offline, a mirror, a course's own): every member checked first.
+    info    the results cache, its entries, the packs imported, and where this version's pack is.
+    pack    build the pack from a filled cache (``nnlego reproduce all`` first): the entries
+            the book reads and their snapshots, with a manifest of hashes; prints the line
+            that pins it.
+
 The library does the work (:mod:`nnlego.results_pack`); this module parses and prints.
 """
 
@@ -14,9 +19,22 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .. import __version__
+from ..commands import positive_int, seconds
 from ..data_sources import FetchError
 from ..results_cache import ENV_VAR, ResultsCache
-from ..results_pack import SHA_ENV, URL_ENV, PackError, build, fetch, import_pack, info, pack_name
+from ..results_pack import (
+    SHA_ENV,
+    URL_ENV,
+    PackError,
+    build,
+    fetch,
+    import_pack,
+    info,
+    pack_name,
+    pin_line,
+    release_url,
+)
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -33,7 +51,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                    help=f"where the pack is (default: ${URL_ENV}, else this release's asset)")
     p.add_argument("--sha256", default=None,
                    help=f"the pack's sha256 (default: ${SHA_ENV}, else this release's pin)")
-    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+    p.add_argument("--timeout", type=seconds, default=30.0, metavar="SECONDS",
                    help="give up on a connection after this long (default: 30)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p = actions.add_parser("import", parents=[common], help="import a pack you already have")
@@ -42,7 +60,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p = actions.add_parser("pack", parents=[common], help="build the pack from a filled cache")
     p.add_argument("--out", default="release", metavar="DIR",
                    help="where to write the pack (default: release)")
-    p.add_argument("--seeds", type=int, default=3, help="seeds per setting (default: 3)")
+    p.add_argument("--seeds", type=positive_int, default=3,
+                   help="seeds per setting (default: 3)")
     parser.set_defaults(func=run)
     return parser
 
@@ -84,7 +103,8 @@ def _info(args) -> int:
     print(f"results cache: {state['cache']}  ({state['entries']} networks; set ${ENV_VAR} "
           "to move it)")
     for digest, done in state["imported"].items():
-        print(f"  imported {done['name']} ({digest[:12]}…) on {done['when']}")
+        how = "built here" if "built" in done else "imported"
+        print(f"  {how} {done['name']} ({digest[:12]}…) on {done['when']}")
     pin = state["sha256"] or ("none: not a release with a pack; `nnlego reproduce all` trains "
                               "the networks (about 7 minutes on 2 cores)")
     print(f"this version's pack: {state['pack']}\n  from {state['source']}\n  sha256 {pin}")
@@ -98,6 +118,7 @@ def _pack(args) -> int:
     made = build(args.out, entries, cache=args.cache, labels=entries)
     print(f"{made.path}: {made.n_entries} networks, {made.n_snapshots} snapshot files, "
           f"{made.size / 1e6:.1f} MB\nsha256 {made.sha256}\n"
-          f"publish it as the release asset, and pin it in nnlego/results_pack.py:\n"
-          f'    PINS = {{"{made.path.name}": "{made.sha256}"}}')
+          f"upload it as an asset of the release v{__version__} ({release_url()}) and pin "
+          f"it with this line in PINS of nnlego/results_pins.py:\n"
+          f"{pin_line(made.path.name, made.sha256, entries)}")
     return 0

@@ -3,10 +3,13 @@
 - :mod:`nnlego.grading.guard`: runs inside the graded kernel (``own_work``, the snapshot, tokens);
 - :mod:`nnlego.grading.sandbox` and :mod:`nnlego.grading.kernel`: the bubblewrap kernel;
 - :mod:`nnlego.grading.execute`: nbgrader preprocessors (execute under tokens, score by tokens);
-- :mod:`nnlego.grading.scan`: the static review of answer cells;
-- :mod:`nnlego.grading.course`: grade a course, one (student, assignment) at a time if need be;
-- :mod:`nnlego.grading.parallel`: ``nnlego grade``, many at once, on a cluster too (with
-  ``parallel_tasks``, ``parallel_worker``, ``gradebook`` and ``synthetic``).
+- :mod:`nnlego.grading.scan`: the static review of answer cells, and ``review.csv``;
+- :mod:`nnlego.grading.feedback`: feedback pages without the hidden tests;
+- :mod:`nnlego.grading.parallel`: the one grading engine (``nnlego grade|feedback``), many at
+  once or one (``--workers 1``), on a cluster too (with ``parallel_tasks``, ``parallel_worker``,
+  ``gradebook`` and ``synthetic``).
+
+The command line: ``nnlego grade``, ``nnlego feedback``, ``nnlego review``, ``nnlego sandbox``.
 
 The design and the threat model: book/appendix_b_instructors.md.
 """

@@ -69,12 +69,11 @@ class SandboxKernelManager(AsyncKernelManager):
 
 def role(cell) -> str | None:
     """"test" for an autograded test cell, "setup" for the locked setup cell, else None."""
-    meta = cell.metadata.get("nbgrader", {})
     if cell.cell_type != "code":
         return None
-    if meta.get("grade") and not meta.get("solution"):
+    if utils.is_grade(cell) and not utils.is_solution(cell):
         return "test"
-    if meta.get("grade_id") == "setup" and meta.get("locked"):
+    if utils.is_locked(cell) and cell.metadata.nbgrader.get("grade_id") == "setup":
         return "setup"
     return None
 

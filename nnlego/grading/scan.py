@@ -14,11 +14,13 @@ next to the notebook (they could shadow a module) and code cells before the setu
 from __future__ import annotations
 
 import ast
+import csv
 import json
 import re
 from pathlib import Path
 
 from nbformat.notebooknode import NotebookNode
+from nbgrader.utils import is_grade, is_solution
 
 REVIEW_FILE = "nnlego_review.json"
 PATTERNS = {
@@ -49,9 +51,8 @@ def student_cells(nb):
 
 def _next_test(nb, index):
     for cell in nb.cells[index + 1:]:
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
-            return meta["grade_id"]
+        if cell.cell_type == "code" and is_grade(cell) and not is_solution(cell):
+            return cell.metadata.nbgrader["grade_id"]
     return "*"
 
 
@@ -155,3 +156,23 @@ def write_review(resources, record):
         data = {}
     data[notebook] = {"passed": record["passed"], "flags": record["flags"]}
     path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+
+
+REVIEW_COLUMNS = ("student", "assignment", "notebook", "piece", "reason")
+
+
+def collect_flags(root, out: str = "review.csv") -> list[dict]:
+    """Every flag of every autograded notebook under ``root/autograded/``, one row each
+    (:data:`REVIEW_COLUMNS`), written to ``root/out`` as CSV and returned."""
+    root, rows = Path(root), []
+    for path in sorted((root / "autograded").glob(f"*/*/{REVIEW_FILE}")):
+        student, assignment = path.parent.parent.name, path.parent.name
+        for notebook, record in json.loads(path.read_text(encoding="utf-8")).items():
+            for piece, reasons in record.get("flags", {}).items():
+                rows += [{"student": student, "assignment": assignment, "notebook": notebook,
+                          "piece": piece, "reason": reason} for reason in reasons]
+    with open(root / out, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, REVIEW_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return rows

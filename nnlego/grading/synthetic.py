@@ -8,7 +8,10 @@ same class. The expected scores come from grading each distinct variant once wit
 own API, one at a time, in a scratch course: nothing of :mod:`nnlego.grading.parallel` is
 involved, so they can check it.
 
-Used by ``tests/test_grade_parallel.py`` and ``benchmarks/bench_grading.py``.
+Every function takes ``repo``, the course's source: a clone of the repository (``solutions/``,
+``exercises/``, ``nbgrader_config.py`` and ``tests/wrong_solutions/``); nothing here reads files
+of its own installation. Used by ``tests/test_grade_parallel.py`` and
+``benchmarks/bench_grading.py``.
 """
 
 from __future__ import annotations
@@ -17,21 +20,21 @@ import datetime
 import re
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
-REPO = Path(__file__).resolve().parents[2]
 KINDS = {"solution": 0.5, "wrong": 0.3, "blank": 0.15, "missing": 0.05}   # probabilities
 START = datetime.datetime(2026, 12, 1, 9, 0, 0)
 
 
-def assignments_of(repo=REPO) -> list[str]:
+def assignments_of(repo) -> list[str]:
     return sorted(p.name for p in (Path(repo) / "solutions").glob("[0-9]*")
                   if list(p.glob("*.ipynb")))
 
 
-def notebook_name(assignment, repo=REPO) -> str:
+def notebook_name(assignment, repo) -> str:
     (path,) = (Path(repo) / "solutions" / assignment).glob("*.ipynb")
     return path.stem
 
@@ -40,13 +43,42 @@ def _grade_id(cell):
     return cell.metadata.get("nbgrader", {}).get("grade_id")
 
 
-def wrong_answers(path) -> dict[str, str]:
-    """{grade_id: new source} of a file of tests/wrong_solutions/ (see its README)."""
-    parts = re.split(r"^# %% replaces: (\S+)\n", Path(path).read_text(), flags=re.M)
-    return {parts[i]: parts[i + 1].strip() + "\n" for i in range(1, len(parts), 2)}
+_CELL = re.compile(r"^# %% (replaces|appends to|new cell before): (\S+)\n", flags=re.M)
 
 
-def variants(assignment, repo=REPO) -> dict[str, nbformat.NotebookNode]:
+@dataclass(frozen=True)
+class Submission:
+    """A made-up submission (``tests/wrong_solutions/``, ``correct_alternatives/``,
+    ``cheating_submissions/``; their README says the format): its docstring, its header (the
+    imports an answer of its own needs) and its edits ``{(kind, grade_id): source}``, ``kind``
+    one of "replaces", "appends to", "new cell before"."""
+
+    doc: str
+    header: str
+    edits: dict
+
+    @property
+    def answers(self) -> dict:
+        """{grade_id: source} of the answer cells it replaces."""
+        return {cell: source for (kind, cell), source in self.edits.items() if kind == "replaces"}
+
+    def field(self, name: str) -> list[str]:
+        """The words of the docstring's ``name:`` line (``loses``, ``errors``), else []."""
+        found = re.search(rf"^{name}:(.*)$", self.doc, re.M)
+        return found.group(1).split() if found else []
+
+
+def read_submission(path) -> Submission:
+    """The :class:`Submission` in the file at ``path``."""
+    parts = _CELL.split(Path(path).read_text(encoding="utf-8"))
+    quote = parts[0].split('"""', 2)
+    header = quote[-1] if len(quote) == 3 else ""
+    edits = {(parts[i], parts[i + 1]): parts[i + 2].strip() + "\n"
+             for i in range(1, len(parts), 3)}
+    return Submission(parts[0], header.strip(), edits)
+
+
+def variants(assignment, repo) -> dict[str, nbformat.NotebookNode]:
     """Every notebook a synthetic student may hand in for the assignment, by variant name."""
     repo, name = Path(repo), notebook_name(assignment, repo)
     released = nbformat.read(repo / "exercises" / assignment / f"{name}.ipynb", 4)
@@ -54,7 +86,8 @@ def variants(assignment, repo=REPO) -> dict[str, nbformat.NotebookNode]:
     answers = {_grade_id(c): c.source for c in solution.cells}
     out = {"blank": released, "solution": _answered(released, answers)}
     for path in sorted((repo / "tests" / "wrong_solutions" / assignment).glob("*.py")):
-        out[f"wrong_{path.stem}"] = _answered(released, {**answers, **wrong_answers(path)})
+        wrong = read_submission(path).answers
+        out[f"wrong_{path.stem}"] = _answered(released, {**answers, **wrong})
     return out
 
 
@@ -67,7 +100,7 @@ def _answered(released, answers):
     return nb
 
 
-def draw_class(n_students, assignments, *, rng, repo=REPO) -> dict[tuple[str, str], str]:
+def draw_class(n_students, assignments, *, rng, repo) -> dict[tuple[str, str], str]:
     """{(student, assignment): variant} for n_students, drawn with rng (KINDS' probabilities)."""
     wrong = {a: [v for v in variants(a, repo) if v.startswith("wrong_")] for a in assignments}
     kinds, p = list(KINDS), list(KINDS.values())
@@ -82,7 +115,7 @@ def draw_class(n_students, assignments, *, rng, repo=REPO) -> dict[tuple[str, st
     return roster
 
 
-def write_class(course_root, roster, *, rng, repo=REPO) -> None:
+def write_class(course_root, roster, *, rng, repo) -> None:
     """Write submitted/<student>/<assignment>/<notebook>.ipynb (and timestamp.txt) of roster."""
     cache = {}
     for (student, assignment), variant in sorted(roster.items()):
@@ -96,7 +129,7 @@ def write_class(course_root, roster, *, rng, repo=REPO) -> None:
         (folder / "timestamp.txt").write_text(f"{when} UTC\n")
 
 
-def make_course(root, assignments, *, repo=REPO, db_url=None) -> Path:
+def make_course(root, assignments, *, repo, db_url=None) -> Path:
     """A course in root: the repository's nbgrader_config.py, solutions/ and a gradebook that
     knows the assignments (``nbgrader generate_assignment``, which also writes exercises/)."""
     from .gradebook import alembic_on_path
@@ -116,7 +149,7 @@ def make_course(root, assignments, *, repo=REPO, db_url=None) -> Path:
     return root
 
 
-def expected_scores(roster, *, repo=REPO) -> dict[tuple[str, str], dict[str, float]]:
+def expected_scores(roster, *, repo) -> dict[tuple[str, str], dict[str, float]]:
     """{(student, assignment): {cell: score}}: each distinct variant graded once, serially,
     by nbgrader's own API in a scratch course."""
     from nbgrader.api import Gradebook

@@ -20,7 +20,8 @@ MODULE = re.compile(r"^a(\d\d)_\w+$")
 
 
 def modules() -> dict[str, str]:
-    """{assignment folder: module name}, e.g. {"02_forward_pass": "nnlego.selfcheck.a02_..."}.
+    """{assignment folder: module name}, e.g. ``"02_forward_pass"`` ->
+    ``"nnlego.selfcheck.a02_forward_pass"``.
 
     Read from the file names (``aNN_name.py`` is assignment ``NN_name``), so that one broken
     module does not stop the checks of the others.

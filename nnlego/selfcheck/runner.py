@@ -5,13 +5,17 @@ prints nothing (``nnlego.commands.check`` prints). Each cell and each check has 
 seconds: the child stops the learner's code itself (a signal), and if even that does not come
 back (a C-level hang) or the child dies (``os._exit``, a crash), the runner starts a fresh
 child, runs again the cells that had worked, and goes on. A cell that fails costs only the
-pieces that need the names it would have defined.
+pieces that need the names it would have defined. A cell that ends or forks its process is
+different: the grader's kernel would stop there, so no piece whose tests come after that cell
+passes. The child runs in a session of its own, killed whole at the end: nothing it started
+outlives the check.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -72,7 +76,8 @@ class Child:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "nnlego.selfcheck.worker", str(to_child), str(from_child),
              self.module_name], pass_fds=(to_child, from_child), cwd=self.folder,
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True)
         os.close(to_child)
         os.close(from_child)
         self.out = Connection(from_parent, readable=False)
@@ -113,8 +118,10 @@ class Child:
 
     def stop(self):
         if self.process is not None:
-            if self.process.poll() is None:
-                self.process.kill()
+            try:                          # the whole session: forks of learner cells too
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
             self.process.wait(10)
             self.process = None
             self.out.close()
@@ -150,13 +157,47 @@ def check_notebook(path, *, assignment=None, seed=None, timeout=60.0, pieces=Non
                 report.cells.append(CellResult(cell, answer[1], answer[2]))
         answer = child.ask(("names",), 30.0)
         names = set(answer[1]) if answer else set()
+        stop = kernel_stop(report, forked=answer[2] if answer else [])
+        tests = test_cells(nb)
         for index in chosen:
             piece = module.PIECES[index]
             _tick(progress, f"checking {piece.name}")
-            report.verdicts.append(_verdict(child, piece, index, names, report, seed, timeout))
+            verdict = _verdict(child, piece, index, names, report, seed, timeout)
+            report.verdicts.append(_after_stop(verdict, piece, stop, tests))
     finally:
         child.stop()
     return report
+
+
+def kernel_stop(report, forked=()) -> tuple[int, str] | None:
+    """(cell index, what happened) of the first cell where the grader's kernel would stop:
+    a cell that ended or crashed its process, or forked it with both copies going on."""
+    events = [(r.cell.index, f"{r.cell.label} stopped the Python process running it "
+               "(os._exit, a crash, or a hang in C code)")
+              for r in report.cells if r.status == "crashed"]
+    labels = {r.cell.index: r.cell.label for r in report.cells}
+    events += [(i, f"{labels.get(i, f'cell {i}')} forked its process (os.fork) and both copies "
+                "went on") for i in forked]
+    return min(events, default=None)
+
+
+def test_cells(nb) -> dict[str, int]:
+    """{grade id: cell index (1-based)} of the notebook's graded test cells."""
+    return {notebook.nbgrader(c)["grade_id"]: i for i, c in enumerate(nb["cells"], 1)
+            if notebook.is_test(c) and notebook.nbgrader(c).get("grade_id")}
+
+
+def _after_stop(verdict, piece, stop, tests):
+    """A passing verdict turned into a failure when the grader's kernel would have stopped
+    before one of the piece's tests (or where the notebook does not say where they are)."""
+    if stop is None or verdict.status != "pass":
+        return verdict
+    positions = [tests[g] for g in piece.covers if g in tests]
+    if positions and all(p < stop[0] for p in positions):
+        return verdict
+    return Verdict(piece.name, "fail", "your notebook",
+                   f"{stop[1]}: the grader's kernel would stop there, so this piece's tests, "
+                   "which come after it, would score 0. Remove that line and run again")
 
 
 def select(module, pieces):

@@ -32,7 +32,7 @@ def function(ns, name):
 
 
 def call(fn, *args, kind, forbid=(), **kwargs):
-    """fn(*args, **kwargs) with nnlego's ``forbid`` functions watched; Failed on any error."""
+    """``fn(*args, **kwargs)`` with nnlego's ``forbid`` functions watched; Failed on any error."""
     name = getattr(fn, "__name__", "your function")
     try:
         if not forbid:

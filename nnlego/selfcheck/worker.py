@@ -1,13 +1,16 @@
 """The process that runs a learner's notebook: its cells, then the pieces' checks.
 
-It runs in a child process of its own (``runner`` starts it), so a learner's cell that exits,
-hangs or floods its output cannot take the checker down. It answers one request at a time on a
-pipe: ``("run", cell_index, source, timeout)`` and ``("check", piece_index, seed, timeout)``.
-The check module is imported *before* any learner code runs, so its references to nnlego's own
-functions are bound first. Cells run in IPython (magics work) when it is installed, else with
-``exec``; ``%matplotlib`` lines are skipped (the checker shows no figures). A cell's output is
-kept to its last few lines (a cell that prints a lot costs nothing) and never shown unless the
-cell fails.
+It runs in a child process of its own (``runner`` starts it), so a learner's cell that exits, hangs
+or floods its output cannot take the checker down. It answers one request at a time on a pipe:
+``("run", cell_index, source, timeout)`` and ``("check", piece_index, seed, timeout)``. The check
+module is imported *before* any learner code runs, so its references to nnlego's own functions are
+bound first; before every check, the modules of nnlego and numpy are put back as they were then, so
+a learner cell that replaced ``nnlego.activations.sigmoid`` (say) cannot change the reference a
+check compares with. A cell that forks, where both copies go on, is reported (the copy that went on
+ends at once); the grader's kernel would not survive it. Cells run in IPython (magics work) when it
+is installed, else with ``exec``; ``%matplotlib`` lines are skipped (the checker shows no figures).
+A cell's output is kept to its last few lines (a cell that prints a lot costs nothing) and never
+shown unless the cell fails.
 """
 
 from __future__ import annotations
@@ -17,9 +20,11 @@ import importlib
 import io
 import os
 import re
+import select
 import signal
 import sys
 import tempfile
+import time
 import traceback
 from multiprocessing.connection import Connection
 
@@ -151,6 +156,67 @@ def _culprit(error):
     return f"{frames[-1].name} ({frames[-1].filename.strip('<>')})" if frames else ""
 
 
+REFERENCE_MODULES = ("nnlego", "numpy")   # put back before every check
+FORK_WAIT = 5.0   # seconds the checker waits for a forked copy to come back from its cell
+
+
+def module_state(prefixes=REFERENCE_MODULES) -> dict:
+    """{name: (module, copy of its namespace)} of every loaded module under these packages."""
+    return {name: (module, dict(vars(module))) for name, module in list(sys.modules.items())
+            if module is not None and name.split(".")[0] in prefixes}
+
+
+def restore(state) -> None:
+    """Put every module of ``state`` back: the module object in sys.modules, and each name it
+    held (names a learner added are left; nothing of nnlego's reads them)."""
+    for name, (module, names) in state.items():
+        sys.modules[name] = module
+        current = vars(module)
+        for key, value in names.items():
+            if current.get(key, restore) is not value:
+                current[key] = value
+
+
+class Forks:
+    """Cells whose ``os.fork()`` copy went on past the cell (both copies running the checker).
+
+    The copy that comes back from the cell writes the cell's number (which it inherited: the
+    cell that forked) into a pipe of the checker's own, then ends at once. The checker knows
+    how many forks there were (``os.register_at_fork``), so it waits a little for a copy that
+    is slow to come back before it answers (:data:`FORK_WAIT`)."""
+
+    def __init__(self):
+        self.pid, self.current, self.seen, self.forks = os.getpid(), None, [], 0
+        self._read, self._write = os.pipe()
+        os.set_blocking(self._read, False)
+        os.register_at_fork(after_in_parent=self._forked)
+
+    def _forked(self):
+        if os.getpid() == self.pid:
+            self.forks += 1
+
+    def after_cell(self):
+        """In a forked copy that came back from the cell: tell the checker, then end."""
+        if os.getpid() != self.pid:
+            os.write(self._write, f"{self.current}\n".encode())
+            os._exit(0)
+
+    def cells(self) -> list[int]:
+        """The cells whose forked copy went on, in order, once each."""
+        reports, end = [], time.monotonic() + (FORK_WAIT if self.forks else 0)
+        while True:
+            with contextlib.suppress(BlockingIOError):
+                while chunk := os.read(self._read, 4096):
+                    reports += chunk.split()
+            left = end - time.monotonic()
+            if len(reports) >= self.forks or left <= 0:
+                break
+            select.select([self._read], [], [], left)
+        self.forks -= len(reports)
+        self.seen = sorted({*self.seen, *map(int, reports)})
+        return self.seen
+
+
 def serve(requests, answers, module_name):
     """The child's main loop: read requests, send answers (two one-way connections)."""
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -161,15 +227,21 @@ def serve(requests, answers, module_name):
     sys.stdin = io.StringIO()             # input() in a cell fails at once instead of hanging
     module = importlib.import_module(module_name)
     shell = Shell()
+    references, forks = module_state(), Forks()
     answers.send(("ready",))
     while True:
         request = requests.recv()
         if request[0] == "run":
-            answers.send(("ran", *run_cell(shell, *request[1:])))
+            forks.current = request[1]
+            ran = run_cell(shell, *request[1:])
+            forks.after_cell()
+            answers.send(("ran", *ran))
         elif request[0] == "check":
+            restore(references)
             answers.send(("checked", *run_piece(module, shell.ns, *request[1:])))
         elif request[0] == "names":
-            answers.send(("names", sorted(k for k in shell.ns if not k.startswith("_"))))
+            answers.send(("names", sorted(k for k in shell.ns if not k.startswith("_")),
+                          forks.cells()))
         else:
             break
 

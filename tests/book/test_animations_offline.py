@@ -12,7 +12,7 @@ from booksite import SCREENSHOTS, open_page
 
 pytestmark = pytest.mark.browser
 
-ANIMATED = ("book/05_lego_bricks", "book/10_wiring")
+ANIMATED = ("book/05_lego_bricks", "book/10_correlation")
 
 _PLAY_JS = """
 const done = arguments[arguments.length - 1];

@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
-from booksite import (HTML, SCREENSHOTS, file_of, hrefs, is_notebook, load_images,
+from booksite import (HTML, ROOT, SCREENSHOTS, file_of, hrefs, is_notebook, load_images,
                       open_page)
 
 from nnlego.publishing import publication
@@ -137,7 +137,7 @@ def _missing_buttons(doc, links, repository):
 @pytest.mark.slow
 def test_download_and_launch_buttons(driver, pages):
     """Every notebook page offers its .ipynb and Binder/Colab links that open a notebook."""
-    repository = publication().repository
+    repository = publication(ROOT / "_config.yml").repository
     problems = {doc: bad for doc in pages
                 if (bad := _missing_buttons(doc, hrefs(open_page(driver, doc)), repository))}
     assert not problems, f"pages without their buttons: {problems}"

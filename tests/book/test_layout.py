@@ -28,7 +28,8 @@ pytestmark = pytest.mark.browser
 
 SCREENS = {"desktop": (1280, 900, False), "phone": (412, 915, True)}
 SLACK_PX = 1.0
-SCREENSHOT_CHAPTERS = ("05_lego_bricks", "07_small_networks", "09_savant", "10_wiring")
+SCREENSHOT_CHAPTERS = ("05_lego_bricks", "07_small_networks", "09_derangements",
+                       "10_correlation")
 
 # Each output: its kind, a name for the message, its box, its content width, and the widest
 # content of a scrolling box between it and the column.

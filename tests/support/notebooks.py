@@ -11,9 +11,9 @@ from __future__ import annotations
 import ast
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
+from nnlego.grading.synthetic import Submission, read_submission  # noqa: F401 (one parser)
 from nnlego.selfcheck.notebook import nbgrader, source
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,37 +25,6 @@ RIGHT = TESTS / "correct_alternatives"
 ASSIGNMENTS = sorted(p.name for p in SOLUTIONS.glob("[0-9]*") if list(p.glob("*.ipynb")))
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 SOLUTION_MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\n", flags=re.M)
-_CELL = re.compile(r"^# %% (replaces|appends to|new cell before): (\S+)\n", flags=re.M)
-
-
-@dataclass(frozen=True)
-class Submission:
-    """A made-up submission: its docstring, header and edits {(kind, grade_id): source}."""
-
-    doc: str
-    header: str
-    edits: dict
-
-    @property
-    def answers(self) -> dict:
-        """{grade_id: source} of the answer cells it replaces."""
-        return {cell: source for (kind, cell), source in self.edits.items() if kind == "replaces"}
-
-    def field(self, name: str) -> list[str]:
-        """The words of the docstring's ``name:`` line (``loses``, ``errors``), else []."""
-        found = re.search(rf"^{name}:(.*)$", self.doc, re.M)
-        return found.group(1).split() if found else []
-
-
-def read_submission(path: Path) -> Submission:
-    parts = _CELL.split(path.read_text())
-    quote = parts[0].split('"""', 2)
-    header = quote[-1] if len(quote) == 3 else ""
-    edits = {(parts[i], parts[i + 1]): parts[i + 2].strip() + "\n"
-             for i in range(1, len(parts), 3)}
-    return Submission(parts[0], header.strip(), edits)
-
-
 def examples(folder: Path, assignments=ASSIGNMENTS) -> list[tuple[str, Path]]:
     """(assignment, path) of every submission file under folder/<assignment>/."""
     return [(a, p) for a in assignments for p in sorted((folder / a).glob("*.py"))]
