@@ -1,8 +1,10 @@
 """A chapter run as a notebook (Colab, Binder, Jupyter): get what it needs, show what takes time.
 
-A chapter's setup cell calls :func:`prepare`: it fetches and verifies the data sets the chapter
+A chapter's setup cell makes one call, :func:`setup`, after the lines that install nnlego where
+it is missing. It runs :func:`prepare`, which fetches and verifies the data sets the chapter
 reads when they are missing, and (``results=True``) imports the release's results pack
-(:mod:`nnlego.results_pack`) so the chapter loads its trained networks instead of training them.
+(:mod:`nnlego.results_pack`) so the chapter loads its trained networks instead of training them;
+then it pins BLAS to one thread, sets the figures up and returns ``glue``.
 When the book is built both are already there: nothing is downloaded and nothing is printed
 but one line per item.
 
@@ -32,6 +34,53 @@ def data_help(name: str, place: str | None = None) -> str:
                 "(JupyterLab's upload button) and run `!nnlego data import FOLDER`")
     return (f"run `nnlego data fetch {name}`; offline, `nnlego data import PATH` with files you "
             "have, or, in a clone of nnlego, `bash scripts/get_offline_data.sh`")
+
+
+FIGURE_STYLE = {"figure.dpi": 100, "font.size": 11, "axes.titlesize": 12}
+
+
+def setup(datasets=("mnist",), *, results: bool = False, progress: bool = True):
+    """A chapter's setup, in one call; returns ``glue``.
+
+    :func:`prepare` (the chapter's data sets and, with ``results``, the release's results
+    pack); one BLAS thread for the rest of the run (:func:`nnlego.runtime.pin_one_thread`: the
+    same seed gives the same bits); in IPython, figures inline as retina PNGs that carry their
+    alt text (:func:`nnlego.plots.display.describe_inline_figures`); the book's figure style
+    (:data:`FIGURE_STYLE`). ``glue`` is myst-nb's (a computed number into the book's prose)
+    where the book is built, else one that prints ``name = value``.
+    """
+    import matplotlib.pyplot as plt
+
+    from .plots.display import describe_inline_figures
+    from .runtime import pin_one_thread
+
+    prepare(datasets, results=results, progress=progress)
+    pin_one_thread()
+    shell = _ipython()
+    if shell is not None:
+        shell.run_line_magic("matplotlib", "inline")
+        shell.run_line_magic("config", 'InlineBackend.figure_format = "retina"')
+        describe_inline_figures(shell)
+    plt.rcParams.update(FIGURE_STYLE)
+    return _glue()
+
+
+def _ipython():
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    return get_ipython()
+
+
+def _glue():
+    try:
+        from myst_nb import glue
+    except ImportError:
+        def glue(name, value, display=True):
+            if display:
+                print(f"{name} = {value}")
+    return glue
 
 
 def prepare(datasets=("mnist",), *, results: bool = False, progress: bool = True) -> list:

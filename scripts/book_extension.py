@@ -42,7 +42,14 @@ from docutils import nodes
 from sphinx.util import logging
 
 from nnlego.notebook_export import Links, glue_values, leftovers, python_source, readable
-from nnlego.publishing import binder_environment, book_page_url, launch_urls, publication
+from nnlego.publishing import (
+    MOVED,
+    binder_environment,
+    book_page_url,
+    launch_urls,
+    publication,
+    redirect_page,
+)
 
 LOGGER = logging.getLogger(__name__)
 PDF_NAME = "nnlego.pdf"
@@ -260,11 +267,14 @@ def readable_notebooks(app, exception):
                            "nnlego.notebook_export.readable to convert it", path, cell, raw)
 
 
-def write_binder_environment(app, exception):
-    """The Binder environment of the published site (the pages branch): binder/ in the build."""
+def write_site_files(app, exception):
+    """The published site's own files: the Binder environment (binder/, for the pages branch)
+    and, at each moved chapter's old address, a page that sends the reader on."""
     if exception is not None or app.builder.format != "html":
         return
-    for name, text in binder_environment(_publication(app)).items():
+    pub = _publication(app)
+    moved = {f"{old}.html": redirect_page(old, new, pub) for old, new in MOVED.items()}
+    for name, text in {**binder_environment(pub), **moved}.items():
         path = Path(app.outdir) / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -292,5 +302,5 @@ def setup(app):
     app.connect("html-page-context", add_pdf_button, priority=502)
     app.connect("build-finished", fix_figure_sizes)
     app.connect("build-finished", readable_notebooks)
-    app.connect("build-finished", write_binder_environment)
+    app.connect("build-finished", write_site_files)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -3,6 +3,9 @@ what it did and never stops the chapter for a failed download; hints fit where t
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from support.packs import filled_cache, pin, serving
 
@@ -124,3 +127,40 @@ def test_the_epoch_bar_follows_train(capsys):
     for epoch in (1, 2, 3):
         progress(epoch, history)
     assert "3/3" in capsys.readouterr().err
+
+
+def first_code_cell(path):
+    text = path.read_text(encoding="utf-8")
+    return text.split("```{code-cell}", 1)[1].split("\n```", 1)[0]
+
+
+def test_every_chapter_sets_up_in_one_call():
+    """One setup call after the install lines; no context manager entered and left open, no
+    copy of what setup does."""
+    chapters = sorted((Path(__file__).resolve().parents[1] / "book").glob("[0-9][0-9]_*.md"))
+    assert len(chapters) >= 12
+    for chapter in chapters:
+        cell = first_code_cell(chapter)
+        assert cell.count("setup(") == 1 and "from nnlego.launch import setup" in cell, chapter
+        for copied in ("__enter__", "prepare(", "single_thread", "rcParams", "%config",
+                       "myst_nb"):
+            assert copied not in cell, f"{chapter.name}'s setup cell still has {copied!r}"
+
+
+def test_setup_pins_one_thread_styles_the_figures_and_returns_glue():
+    """In a fresh interpreter (the pin lasts for the process): BLAS on one thread, the book's
+    figure style, and a glue that prints where no book is built."""
+    import subprocess
+    import sys
+    code = ("import threadpoolctl, matplotlib\n"
+            "from nnlego.launch import FIGURE_STYLE, setup\n"
+            "glue = setup([], progress=False)\n"
+            "blas = [i['num_threads'] for i in threadpoolctl.threadpool_info()"
+            " if i['user_api'] == 'blas']\n"
+            "print('BLAS', blas)\n"
+            "print('STYLE', all(matplotlib.rcParams[k] == v for k, v in FIGURE_STYLE.items()))\n"
+            "print('GLUE', callable(glue))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "OPENBLAS_NUM_THREADS": "2"})
+    assert done.returncode == 0, done.stderr
+    assert "BLAS [1]" in done.stdout and "STYLE True" in done.stdout and "GLUE True" in done.stdout

@@ -133,3 +133,18 @@ def test_exercises_link_the_book_by_its_published_url():
                    and not u.startswith(pub.book)]:
             relative[path] = bad
     assert not relative, f"links to the book that break in a downloaded notebook: {relative}"
+
+
+def test_a_moved_chapter_s_old_address_is_built_and_leads_to_the_chapter():
+    """The build writes a page at every old chapter address (publishing.MOVED) whose refresh
+    and link lead to a page the build made."""
+    from nnlego.publishing import MOVED
+    if not (HTML / "index.html").exists():
+        if REQUIRED:
+            pytest.fail(f"no built book at {HTML} (NNLEGO_REQUIRE_BOOK=1)")
+        pytest.skip(f"no built book at {HTML}: run `make book`")
+    for old, new in MOVED.items():
+        page = (HTML / f"{old}.html").read_text(encoding="utf-8")
+        target = re.search(r'content="0; url=([^"]+)"', page).group(1)
+        assert (HTML / old).parent.joinpath(target) == HTML / f"{new}.html"
+        assert (HTML / f"{new}.html").is_file() and f'href="{target}"' in page
