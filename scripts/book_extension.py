@@ -42,6 +42,7 @@ from docutils import nodes
 from sphinx.util import logging
 
 from nnlego.notebook_export import Links, glue_values, leftovers, python_source, readable
+from nnlego.plots.display import png_text
 from nnlego.publishing import (
     MOVED,
     binder_environment,
@@ -165,22 +166,6 @@ def fix_figure_sizes(app, exception):
         fixed = _IMG.sub(lambda m, page=page: _fix_img(m.group(0), page), text)
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
-
-
-def png_text(data):
-    """The tEXt chunks of PNG bytes, as {keyword: text} (latin-1, as the PNG standard says)."""
-    chunks, pos = {}, 8
-    if data[:8] != b"\x89PNG\r\n\x1a\n":
-        return chunks
-    while pos + 8 <= len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        if kind == b"tEXt":
-            key, _, value = data[pos + 8:pos + 8 + length].partition(b"\0")
-            chunks[key.decode("latin-1")] = value.decode("latin-1")
-        elif kind in (b"IDAT", b"IEND"):
-            break
-        pos += 12 + length
-    return chunks
 
 
 def _output_image_path(app, docname, uri):

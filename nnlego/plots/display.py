@@ -17,6 +17,8 @@ Book: every chapter's setup cell.
 
 from __future__ import annotations
 
+import struct
+
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.text import Text
@@ -138,3 +140,20 @@ def describe_inline_figures(shell=None):
         return False
     shell.display_formatter.formatters["image/png"].for_type(Figure, _described_retina_png)
     return True
+
+
+def png_text(data):
+    """The tEXt chunks of PNG bytes, as {keyword: text} (latin-1, as the PNG standard says):
+    what :func:`describe_inline_figures` wrote, read back by the book's build and its checks."""
+    chunks, pos = {}, 8
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        return chunks
+    while pos + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        if kind == b"tEXt":
+            key, _, value = data[pos + 8:pos + 8 + length].partition(b"\0")
+            chunks[key.decode("latin-1")] = value.decode("latin-1")
+        elif kind in (b"IDAT", b"IEND"):
+            break
+        pos += 12 + length
+    return chunks

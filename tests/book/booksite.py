@@ -76,20 +76,6 @@ def png_size_and_dpi(path):
     return width, height, dpi
 
 
-def png_text(path):
-    """The tEXt chunks of a PNG file, as {keyword: text} (nnlego.plots.display writes some)."""
-    data, chunks, pos = Path(path).read_bytes(), {}, 8
-    while pos + 8 <= len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        if kind == b"tEXt":
-            key, _, value = data[pos + 8:pos + 8 + length].partition(b"\0")
-            chunks[key.decode("latin-1")] = value.decode("latin-1")
-        elif kind in (b"IDAT", b"IEND"):
-            break
-        pos += 12 + length
-    return chunks
-
-
 def open_page(driver, docname):
     driver.get((HTML / f"{docname}.html").as_uri())
     return driver

@@ -11,13 +11,14 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from booksite import HTML, find_program, skip_or_fail, toc_pages
+from booksite import HTML, find_program, set_viewport, skip_or_fail, toc_pages
 
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                   "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--window-size=1280,900",
                   "--hide-scrollbars")
 BLOCKED_URLS = ["http://*", "https://*", "ws://*", "wss://*"]
+SCREENS = {"desktop": (1280, 900, False), "phone": (412, 915, True)}   # the widths checked
 
 
 @pytest.fixture(scope="session")
@@ -57,3 +58,11 @@ def driver(tmp_path_factory):
     browser.execute_cdp_cmd("Network.setBlockedURLs", {"urls": BLOCKED_URLS})
     yield browser
     browser.quit()
+
+
+@pytest.fixture(params=sorted(SCREENS))
+def screen(request, driver):
+    width, height, mobile = SCREENS[request.param]
+    set_viewport(driver, width, height, mobile=mobile)
+    yield request.param
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

@@ -22,12 +22,12 @@ Measured in the browser, for every image of every page, on a 1280 x 900 desktop 
 from __future__ import annotations
 
 import pytest
-from booksite import (SCREENSHOTS, file_of, load_images, open_page, png_size_and_dpi,
-                      png_text, set_viewport)
+from booksite import SCREENSHOTS, file_of, load_images, open_page, png_size_and_dpi
+
+from nnlego.plots.display import png_text
 
 pytestmark = pytest.mark.browser
 
-SCREENS = {"desktop": (1280, 900, False), "phone": (412, 915, True)}
 ASPECT_TOLERANCE = 0.02
 MIN_PX_PER_PT = 0.8          # 10 pt figure text at >= 8 CSS px
 MIN_ANNOTATION_PX = 10.0     # text on the data (ax.text) at >= 10 CSS px, at 1280 px
@@ -42,14 +42,6 @@ return Array.from(document.images).map(img => {
             link: (img.closest('a[href]') || {href: ''}).href};
 }).filter(img => img.width > 0 && img.height > 0);
 """
-
-
-@pytest.fixture(params=sorted(SCREENS))
-def screen(request, driver):
-    width, height, mobile = SCREENS[request.param]
-    set_viewport(driver, width, height, mobile=mobile)
-    yield request.param
-    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 def rendered_images(driver, docname):
@@ -101,7 +93,7 @@ def annotation_px(img):
     path, scale = file_of(img["src"]), px_per_pt(img)
     if scale is None:
         return None
-    size = png_text(path).get(ANNOTATION_KEY)
+    size = png_text(path.read_bytes()).get(ANNOTATION_KEY)
     return None if size is None else float(size) * scale
 
 

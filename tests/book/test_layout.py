@@ -22,11 +22,10 @@ from __future__ import annotations
 import base64
 
 import pytest
-from booksite import SCREENSHOTS, load_images, open_page, set_viewport
+from booksite import SCREENSHOTS, load_images, open_page
 
 pytestmark = pytest.mark.browser
 
-SCREENS = {"desktop": (1280, 900, False), "phone": (412, 915, True)}
 SLACK_PX = 1.0
 SCREENSHOT_CHAPTERS = ("05_lego_bricks", "07_small_networks", "09_derangements",
                        "10_correlation")
@@ -115,14 +114,6 @@ def test_overflow_sees_a_cut_figure_and_a_fitting_one():
                                              "width": 850.0, "right": 950.0}],
               "page": 1400, "viewport": 1280}
     assert len(too_wide(report)) == 2                                # the figure and the page
-
-
-@pytest.fixture(params=sorted(SCREENS))
-def screen(request, driver):
-    width, height, mobile = SCREENS[request.param]
-    set_viewport(driver, width, height, mobile=mobile)
-    yield request.param
-    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 def measure(driver, docname):
