@@ -178,10 +178,11 @@ def _output_image_path(app, docname, uri):
 
 def number_output_figures(app, doctree):
     """Every described PNG a cell shows becomes a figure Sphinx numbers ("Figure 27",
-    ``numfig``): its description is the alt text and the caption; its label ``fig-09-2`` (the
-    chapter's second figure) works with ``{numref}``."""
+    ``numfig``): its description is the alt text and the caption; its label is the name its
+    cell's ``:figures:`` option gives it (else ``fig-09-2``, the chapter's second figure), for
+    ``{numref}``."""
     docname = app.env.docname
-    std, count = app.env.get_domain("std"), 0
+    std, count, in_cell = app.env.get_domain("std"), 0, {}
     for image in list(doctree.findall(nodes.image)):
         if isinstance(image.parent, nodes.figure) or not image["uri"].endswith(".png"):
             continue
@@ -190,15 +191,28 @@ def number_output_figures(app, doctree):
         if not description:
             continue
         count += 1
-        label = f"fig-{docname.rsplit('/', 1)[-1][:2]}-{count}"
+        cell, names = _cell_figure_names(image)
+        in_cell[id(cell)] = k = in_cell.get(id(cell), -1) + 1
+        label = names[k] if k < len(names) else f"fig-{docname.rsplit('/', 1)[-1][:2]}-{count}"
         image["alt"] = description
         caption_text = description.removeprefix("Figure: ")
         caption = nodes.caption("", caption_text)
         figure = nodes.figure("", classes=["output-figure"], ids=[label], names=[label])
         image.replace_self(figure)
         figure += [image, caption]
+        doctree.ids[label], doctree.nameids[label] = figure, label   # what {numref} looks up
         std.anonlabels[label] = (docname, label)
         std.labels[label] = (docname, label, caption_text)
+
+
+def _cell_figure_names(image):
+    """(the code cell an output image belongs to, the labels its ``:figures:`` option gives
+    its figures in order: names that stay with the figure when others come and go)."""
+    node = image.parent
+    while node is not None and node.get("nb_element") != "cell_code":
+        node = node.parent
+    names = node.get("cell_metadata", {}).get("figures", []) if node is not None else []
+    return node, [names] if isinstance(names, str) else list(names)
 
 
 _NUMBER = re.compile(r"^[\s\[\](),;+\-−–~≈%×x/*.\d]*\d[\s\[\](),;+\-−–~≈%×x/*.\d]*$")

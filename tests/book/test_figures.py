@@ -21,8 +21,10 @@ Measured in the browser, for every image of every page, on a 1280 x 900 desktop 
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from booksite import SCREENSHOTS, file_of, load_images, open_page, png_size_and_dpi
+from booksite import HTML, SCREENSHOTS, file_of, load_images, open_page, png_size_and_dpi
 
 from nnlego.plots.display import png_text
 
@@ -148,3 +150,33 @@ def test_phone_screenshots(driver, pages, screen):
         "if (img) img.scrollIntoView();")
     driver.save_screenshot(str(path))
     assert path.stat().st_size > 10_000
+
+
+POSITIONAL = re.compile(r"^fig-\d\d-\d+$")   # the build's fallback label: the chapter's k-th figure
+
+
+def figure_ids_and_links(page_html):
+    """(labels of the page's numbered output figures, the #anchors its links point to)."""
+    ids = re.findall(r'<figure[^>]*class="[^"]*output-figure[^"]*"[^>]*id="([^"]+)"', page_html)
+    ids += re.findall(r'<figure[^>]*id="([^"]+)"[^>]*class="[^"]*output-figure', page_html)
+    return set(ids), set(re.findall(r'href="#([^"]+)"', page_html))
+
+
+def test_the_figure_check_sees_an_unreferenced_figure():
+    page = ('<figure class="align-default output-figure" id="fig-05-bricks"><img alt="x"/>'
+            '</figure><p>see <a href="#fig-05-other">Figure 2</a></p>')
+    ids, links = figure_ids_and_links(page)
+    assert ids == {"fig-05-bricks"} and ids - links == {"fig-05-bricks"}
+
+
+def test_every_figure_is_named_and_referenced_by_its_page(pages):
+    """Every numbered figure has a label its cell gives it (:figures:, not the positional
+    fallback, which would move when a figure is added) and the page's prose links to it."""
+    problems, n = {}, 0
+    for doc in pages:
+        ids, links = figure_ids_and_links((HTML / f"{doc}.html").read_text(encoding="utf-8"))
+        n += len(ids)
+        bad = sorted(i for i in ids if POSITIONAL.match(i) or i not in links)
+        if bad:
+            problems[doc] = bad
+    assert n >= 30 and not problems, f"unnamed or unreferenced figures: {problems}"
