@@ -134,11 +134,37 @@ def test_the_printed_page_fits_the_paper(driver, pdf):
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
             "width": TEXT_WIDTH_PX, "height": 1000, "deviceScaleFactor": 1, "mobile": False})
         cut = driver.execute_async_script(CUT_JS)
+        empty = driver.execute_script(EMPTY_BOXES_JS)
     finally:
         driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
         driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
         driver.set_script_timeout(60)
     assert not cut, f"{len(cut)} outputs cut at the paper's edge: {cut[:15]}"
+    assert not empty, f"{len(empty)} empty code boxes printed: {empty[:15]}"
+
+
+# Code and output boxes that print as an empty frame: visible, taller than a line, no text and
+# no picture in them (a folded cell whose source is hidden but whose box is not).
+EMPTY_BOXES_JS = """
+return Array.from(document.querySelectorAll('div.highlight, div.cell_input, div.cell_output, pre'))
+  .filter(el => {
+    const box = el.getBoundingClientRect(), style = getComputedStyle(el);
+    return box.height > 16 && style.display !== 'none' && style.visibility !== 'hidden'
+      && !el.innerText.trim() && !el.querySelector('img, svg, canvas, mjx-container');
+  })
+  .map(el => `${el.tagName.toLowerCase()}.${el.className} (${Math.round(el.getBoundingClientRect().height)} px)`);
+"""
+
+
+@pytest.mark.slow
+def test_the_empty_box_check_finds_an_empty_frame(driver, tmp_path):
+    page = tmp_path / "boxes.html"
+    page.write_text("<html><body><div class='highlight' style='height:120px;border:1px solid'>"
+                    "<pre>   </pre></div><div class='highlight'><pre>print(1)</pre></div>"
+                    "</body></html>")
+    driver.get(page.as_uri())
+    found = driver.execute_script(EMPTY_BOXES_JS)
+    assert len(found) == 1 and found[0].startswith("div.highlight")
 
 
 @pytest.mark.slow
