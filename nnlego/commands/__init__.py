@@ -13,23 +13,21 @@ import math
 
 def positive_int(text: str) -> int:
     """An integer >= 1 (``--seeds``, ``--workers``)."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1 or str(value) != text.strip().lstrip("+"):
-        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text!r}")
-    return value
+    return _integer(text, minimum=1)
 
 
 def non_negative_int(text: str) -> int:
     """An integer >= 0 (``--seed``)."""
+    return _integer(text, minimum=0)
+
+
+def _integer(text: str, *, minimum: int) -> int:
     try:
         value = int(text)
     except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 0, got {text!r}")
+        value = minimum - 1
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"must be an integer >= {minimum}, got {text!r}")
     return value
 
 
