@@ -93,7 +93,7 @@ def test_a_tiny_course_grades_in_the_sandbox(seat):
     root = tmp / "course"
     shutil.copytree(ROOT / "solutions" / ASSIGNMENT, root / "solutions" / ASSIGNMENT)
     shutil.copy(ROOT / "nbgrader_config.py", root)
-    run("-m", "nnlego.grading", "install-kernel", cwd=root)
+    run("-m", "nnlego", "sandbox", cwd=root)
     run("-m", "nbgrader", "generate_assignment", ASSIGNMENT, "--force", cwd=root)
     (source,) = (root / "solutions" / ASSIGNMENT).glob("*.ipynb")
     released = root / "exercises" / ASSIGNMENT / source.name      # nbgrader_config.py's release
