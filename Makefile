@@ -153,7 +153,7 @@ exercises: $(STAMP)
 	@for a in $(ASSIGNMENTS); do $(NBGRADER) generate_assignment $$a --force || exit 1; done
 
 # Debian's bubblewrap and the grading kernel spec nnlego-sandbox in the venv: every submission
-# runs in it (nbgrader_config.py; nnlego/grading/sandbox.py says what it can see).
+# runs in it (nbgrader_config.py; nnlego/course/grading/sandbox.py says what it can see).
 sandbox: $(STAMP)
 	@if ! command -v bwrap >/dev/null; then \
 	  sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \

@@ -14,8 +14,8 @@ from nbgrader.preprocessors import (
     LimitOutput,
 )
 
-from nnlego.grading.execute import ProtectedExecute, ScoreByTokens
-from nnlego.grading.feedback import ClearHiddenTestsAndTheirLines
+from nnlego.course.grading.execute import ProtectedExecute, ScoreByTokens
+from nnlego.course.grading.feedback import ClearHiddenTestsAndTheirLines
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 
@@ -29,7 +29,7 @@ c.Execute.timeout = 60
 
 # Grading (book/appendix_b_instructors.md, "Grading that cannot be fooled"): every submission runs
 # in the sandboxed kernel `nnlego-sandbox` (make sandbox), and a test cell scores only when the
-# grader's token shows that every statement in it ran (nnlego.grading.execute).
+# grader's token shows that every statement in it ran (nnlego.course.grading.execute).
 c.Execute.kernel_name = "nnlego-sandbox"
 c.Autograde.autograde_preprocessors = [ProtectedExecute, IgnorePattern, ClearMetadataPreprocessor,
                                        LimitOutput, ScoreByTokens, AssignLatePenalties,
@@ -39,6 +39,6 @@ c.Autograde.autograde_preprocessors = [ProtectedExecute, IgnorePattern, ClearMet
 c.OverwriteCells.add_missing_cells = False
 
 # Feedback is the autograded notebook (hidden tests restored and run) as HTML: clear them again,
-# from the source, the tracebacks and the outputs (nnlego.grading.feedback).
+# from the source, the tracebacks and the outputs (nnlego.course.grading.feedback).
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTestsAndTheirLines,
                                     CSSHTMLHeaderPreprocessor]

@@ -1,13 +1,13 @@
 """Benchmark: autograding a synthetic class serially (plain nbgrader) vs ``nnlego grade``.
 
-A synthetic class (``nnlego.grading.synthetic``: solutions, wrong solutions and blanks, seeded)
+A synthetic class (``nnlego.course.grading.synthetic``: solutions, wrong solutions and blanks, seeded)
 of ``--students`` students x every assignment is graded twice, each time from an empty
 gradebook:
 
 - serially, as ``make grade`` did before: ``nbgrader autograde ASSIGNMENT --create --force``
   (on the first ``--serial-students`` students only, if given),
   one assignment after another, one submission after another;
-- by ``nnlego.grading.parallel.grade`` with ``--workers`` worker processes (default: 2, on
+- by ``nnlego.course.grading.parallel.grade`` with ``--workers`` worker processes (default: 2, on
   this 2-core machine), one task per (student, assignment).
 
 Both runs use one BLAS thread per kernel. It prints the wall times, their ratio (target >= 1.7x
@@ -32,9 +32,9 @@ from pathlib import Path
 
 import numpy as np
 
-from nnlego.grading import gradebook as gbook
-from nnlego.grading import parallel, synthetic
-from nnlego.grading.parallel_worker import ONE_THREAD
+from nnlego.course.grading import gradebook as gbook
+from nnlego.course.grading import parallel, synthetic
+from nnlego.course.grading.parallel_worker import ONE_THREAD
 
 REPOSITORY = Path(__file__).resolve().parents[1]   # the course source (solutions/ and so on)
 

@@ -15,7 +15,7 @@ What "fresh" means here (the launch button's Colab or Binder session, without th
   (``--pack DIR`` uses a pack you have; ``--no-pack`` serves none).
 
 The notebook is the one the launch button opens: the chapter's MyST notebook as jupytext reads
-it, made readable with :mod:`nnlego.notebook_export` when the sources have it. Times are wall
+it, made readable with :mod:`nnlego.course.notebook_export` when the sources have it. Times are wall
 clock per chapter, kernel start included; the venv's set-up is printed once, apart.
 
     python benchmarks/fresh_notebooks.py                       # chapters 02 04 05 09
@@ -101,8 +101,8 @@ def published_notebook(src: Path, chapter: str, out: Path) -> Path:
     path = next((src / "book").glob(f"{chapter}_*.md"))
     nb = jupytext.read(path)
     if (src / "nnlego" / "notebook_export.py").is_file():
-        from nnlego.notebook_export import links_from_sources, python_source, readable
-        from nnlego.publishing import publication
+        from nnlego.course.notebook_export import links_from_sources, python_source, readable
+        from nnlego.course.publishing import publication
 
         links = links_from_sources(src, f"book/{path.stem}", publication(src / "_config.yml"))
         nb = nbformat.from_dict(readable(nb, links, None, python_source))

@@ -1,13 +1,13 @@
 """The book's own Sphinx extension (``_config.yml``: ``sphinx.local_extensions``).
 
 What the theme does not do for us, each from the one setting in ``_config.yml`` (see
-``nnlego.publishing``):
+``nnlego.course.publishing``):
 
 - **Launch buttons that open notebooks.** The theme points Colab and Binder at ``book/NN.md``
   on the source branch, which Colab cannot open and Binder shows as MyST source. Each chapter's
   buttons are rewritten to ``launch_urls(chapter)``: the readable notebook below, on the pages
   branch, where the build also writes Binder's environment (``binder/requirements.txt`` and
-  ``binder/postBuild`` from ``nnlego.publishing.binder_environment``);
+  ``binder/postBuild`` from ``nnlego.course.publishing.binder_environment``);
   every ``{download}`` link of an exercise notebook (appendix A) is followed by the same Colab
   and Binder links, so every released exercise has them.
 - **The whole book as one PDF**: a ``Book (PDF)`` entry in each page's download menu, pointing
@@ -24,7 +24,7 @@ What the theme does not do for us, each from the one setting in ``_config.yml`` 
 - **Notebooks that read like the page.** The theme copies each chapter's executed notebook to
   ``_sources/<docname>.ipynb``, the file Colab and Binder open. After the build each one gets
   its glued numbers in the prose and plain Markdown for what Jupyter cannot render
-  (:func:`nnlego.notebook_export.readable`, links resolved with Sphinx's own labels and
+  (:func:`nnlego.course.notebook_export.readable`, links resolved with Sphinx's own labels and
   glossary); anything still raw is a warning.
 - **MathJax from the build**: the configured local copy (``make mathjax``) must exist, or the
   build warns (an error under ``-W``) instead of shipping pages with raw TeX.
@@ -41,9 +41,9 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.util import logging
 
-from nnlego.notebook_export import Links, glue_values, leftovers, python_source, readable
+from nnlego.course.notebook_export import Links, glue_values, leftovers, python_source, readable
 from nnlego.plots.display import png_text
-from nnlego.publishing import (
+from nnlego.course.publishing import (
     MOVED,
     binder_environment,
     book_page_url,
@@ -64,7 +64,7 @@ def _publication(app):
 
 
 def rewrite_launch_buttons(app, pagename, templatename, context, doctree):
-    """Colab and Binder buttons of a chapter open its notebook (nnlego.publishing)."""
+    """Colab and Binder buttons of a chapter open its notebook (nnlego.course.publishing)."""
     urls = None
     for group in context.get("header_buttons", []):
         if group.get("label") != "launch-buttons":
@@ -263,7 +263,7 @@ def readable_notebooks(app, exception):
         nbformat.write(nbformat.from_dict(nb), path)
         for cell, raw in leftovers(nb):
             LOGGER.warning("%s (cell %d) still shows raw MyST %r: teach "
-                           "nnlego.notebook_export.readable to convert it", path, cell, raw)
+                           "nnlego.course.notebook_export.readable to convert it", path, cell, raw)
 
 
 def write_site_files(app, exception):

@@ -13,7 +13,7 @@ import shutil
 import pytest
 
 from nnlego import cli
-from nnlego.grading import sandbox, scan
+from nnlego.course.grading import sandbox, scan
 
 
 def options_of(command):
@@ -55,7 +55,7 @@ def test_sandbox_installs_the_kernel_spec(tmp_path, capsys):
         pytest.fail("bubblewrap is not installed: run `make sandbox`")
     assert cli.main(["sandbox", "--prefix", str(tmp_path)]) == 0
     spec = tmp_path / "share" / "jupyter" / "kernels" / sandbox.KERNEL_NAME / "kernel.json"
-    assert json.loads(spec.read_text())["argv"][2] == "nnlego.grading.sandbox"
+    assert json.loads(spec.read_text())["argv"][2] == "nnlego.course.grading.sandbox"
     assert str(spec.parent) in capsys.readouterr().out
 
 

@@ -5,9 +5,9 @@
    name, or contains a piece of another assignment's answer, by AST shape (the same code up to
    the names of its variables): a setup cell must use nnlego's own implementation instead.
 2. Every assignment's title cell states its expected time and prerequisites in one line of the
-   format of ``nnlego.course_map.HEADER_FORMAT``; the times go from one-liners to the capstone;
+   format of ``nnlego.course.course_map.HEADER_FORMAT``; the times go from one-liners to the capstone;
    the prerequisites name chapters and assignments that exist and come first.
-3. Appendix A's course table is computed from those lines (``nnlego.course_map``).
+3. Appendix A's course table is computed from those lines (``nnlego.course.course_map``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from nnlego import course_map
+from nnlego.course import course_map
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "solutions").glob("[0-9][0-9]_*/*.ipynb"))

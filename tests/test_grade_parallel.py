@@ -1,8 +1,8 @@
-"""Grading a class in parallel (nnlego.grading): the same grades as nbgrader one at a time.
+"""Grading a class in parallel (nnlego.course.grading): the same grades as nbgrader one at a time.
 
-A small synthetic class (nnlego.grading.synthetic: solutions, wrong solutions, blanks) of two
+A small synthetic class (nnlego.course.grading.synthetic: solutions, wrong solutions, blanks) of two
 assignments is graded by plain ``nbgrader autograde``, one submission after another (the
-reference), and by ``nnlego.grading.parallel.grade`` with two workers: on SQLite, on
+reference), and by ``nnlego.course.grading.parallel.grade`` with two workers: on SQLite, on
 PostgreSQL when ``NNLEGO_TEST_PG_URL`` points at a server (``scripts/start_postgres.sh``; CI
 sets it), and on a local Dask cluster. Every gradebook must equal the reference's, name by name
 and bit for bit, and hold the scores expected of each notebook. A worker killed mid-task costs
@@ -30,8 +30,8 @@ from nbgrader.api import Gradebook  # noqa: E402
 from support.notebooks import ROOT as REPOSITORY  # noqa: E402
 
 from nnlego.commands.grade import summary_text  # noqa: E402
-from nnlego.grading import gradebook as gbook  # noqa: E402
-from nnlego.grading import parallel, synthetic  # noqa: E402
+from nnlego.course.grading import gradebook as gbook  # noqa: E402
+from nnlego.course.grading import parallel, synthetic  # noqa: E402
 
 pytestmark = pytest.mark.slow
 

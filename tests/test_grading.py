@@ -15,7 +15,7 @@ from support.notebooks import ROOT as REPOSITORY
 
 import nnlego
 from nnlego import tiles
-from nnlego.grading import guard, sandbox, scan
+from nnlego.course.grading import guard, sandbox, scan
 
 
 def test_own_work_passes_an_answer_of_its_own():
@@ -80,7 +80,7 @@ def test_the_token_depends_on_key_nonce_and_cell():
     ("import os\nos._exit(0)", "processes"),
     ("print(open('x').read())", "files"),
     ("!cat /etc/passwd", "shell escape"),
-    ("from nnlego.grading import guard", "grader"),
+    ("from nnlego.course.grading import guard", "grader"),
 ])
 def test_the_scan_flags_the_tools_of_an_attack(source, reason):
     assert any(reason in found for found in scan.findings(source)), scan.findings(source)
@@ -113,14 +113,14 @@ def test_the_sandbox_refuses_a_course_root(tmp_path):
 
 def test_the_kernel_spec_runs_the_launcher():
     spec = sandbox.kernel_spec("/venv/bin/python")
-    assert spec["argv"] == ["/venv/bin/python", "-m", "nnlego.grading.sandbox",
+    assert spec["argv"] == ["/venv/bin/python", "-m", "nnlego.course.grading.sandbox",
                             "{connection_file}"]
 
 
 @pytest.mark.skipif(shutil.which("bwrap") is None, reason="make sandbox installs bubblewrap")
 def test_install_kernel_writes_the_spec(tmp_path):
     folder = sandbox.install_kernel(tmp_path)
-    assert json.loads((folder / "kernel.json").read_text())["argv"][2] == "nnlego.grading.sandbox"
+    assert json.loads((folder / "kernel.json").read_text())["argv"][2] == "nnlego.course.grading.sandbox"
 
 
 def test_review_collects_every_flag(tmp_path):
@@ -136,7 +136,7 @@ def test_review_collects_every_flag(tmp_path):
     assert "bob" in (tmp_path / "review.csv").read_text()
 
 
-SETUP = "import numpy as np\nimport nnlego\nfrom nnlego.grading import own_work\n%matplotlib inline"
+SETUP = "import numpy as np\nimport nnlego\nfrom nnlego.course.grading import own_work\n%matplotlib inline"
 
 
 @pytest.mark.parametrize("source", ["nnlego.sigmoid = f", "np.allclose = lambda *a: True",

@@ -1,4 +1,4 @@
-"""nnlego.grading.feedback: a feedback page shows no hidden test, wherever it would surface.
+"""nnlego.course.grading.feedback: a feedback page shows no hidden test, wherever it would surface.
 
 Small fixture notebooks in nbgrader's own style: one graded test cell with a visible and a
 hidden part, and the outputs a graded run can leave (a traceback through the hidden lines, a
@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from nnlego.grading.feedback import MIN_SECRET, ClearHiddenTestsAndTheirLines
+from nnlego.course.grading.feedback import MIN_SECRET, ClearHiddenTestsAndTheirLines
 
 VISIBLE = "assert double(2) == 4, 'double(2) should be 4'"
 HIDDEN = "assert double(123456) == 246912, 'the secret case'"

@@ -2,7 +2,7 @@
 
 - a chapter's Colab and Binder links name ``_sources/book/NN.ipynb`` on the pages branch: the
   executed notebook that the build writes into _build/html (published there by ``make
-  publish``), readable (no raw MyST: nnlego.notebook_export.leftovers);
+  publish``), readable (no raw MyST: nnlego.course.notebook_export.leftovers);
 - an exercise's links name its ``exercises/NN/name.ipynb``, tracked by git;
 - and every Colab/Binder URL found in the built pages is one of those.
 The built-site parts skip without a build (they fail under NNLEGO_REQUIRE_BOOK=1).
@@ -19,8 +19,8 @@ from urllib.parse import parse_qs, unquote, urlparse
 import nbformat
 import pytest
 
-from nnlego.notebook_export import leftovers
-from nnlego.publishing import PAGES_BRANCH, launch_urls, publication
+from nnlego.course.notebook_export import leftovers
+from nnlego.course.publishing import PAGES_BRANCH, launch_urls, publication
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = Path(os.environ.get("NNLEGO_BOOK_HTML") or ROOT / "_build" / "html")
@@ -138,7 +138,7 @@ def test_exercises_link_the_book_by_its_published_url():
 def test_a_moved_chapter_s_old_address_is_built_and_leads_to_the_chapter():
     """The build writes a page at every old chapter address (publishing.MOVED) whose refresh
     and link lead to a page the build made."""
-    from nnlego.publishing import MOVED
+    from nnlego.course.publishing import MOVED
     if not (HTML / "index.html").exists():
         if REQUIRED:
             pytest.fail(f"no built book at {HTML} (NNLEGO_REQUIRE_BOOK=1)")

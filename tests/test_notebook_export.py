@@ -1,5 +1,5 @@
 """The notebooks the launch buttons open read like the page: numbers in the prose, plain
-Markdown for MyST (nnlego.notebook_export), and a scan of every chapter's published notebook."""
+Markdown for MyST (nnlego.course.notebook_export), and a scan of every chapter's published notebook."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import jupytext
 import pytest
 
-from nnlego.notebook_export import (
+from nnlego.course.notebook_export import (
     Links,
     format_glued,
     glue_values,
@@ -19,7 +19,7 @@ from nnlego.notebook_export import (
     python_source,
     readable,
 )
-from nnlego.publishing import publication
+from nnlego.course.publishing import publication
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted(p for p in (ROOT / "book").glob("*.md") if "format_name: myst" in p.read_text())

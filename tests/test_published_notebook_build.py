@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from nnlego.notebook_export import leftovers
+from nnlego.course.notebook_export import leftovers
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.slow, pytest.mark.data]

@@ -1,4 +1,4 @@
-"""nnlego.publishing: the one setting of where the project is published, and its copies.
+"""nnlego.course.publishing: the one setting of where the project is published, and its copies.
 
 The setting is _config.yml's repository.url / repository.branch / html.baseurl. The chapters'
 install line and every repository URL written in the book must be the configured one.
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from nnlego.publishing import (
+from nnlego.course.publishing import (
     PAGES_BRANCH,
     binder_environment,
     binder_url,
@@ -154,7 +154,7 @@ def test_the_published_binder_installs_what_colab_installs(tmp_path):
 
 
 def test_a_moved_chapter_s_old_address_sends_the_reader_on(tmp_path):
-    from nnlego.publishing import MOVED, redirect_page
+    from nnlego.course.publishing import MOVED, redirect_page
     pub = publication(_config(tmp_path))
     page = redirect_page("book/09_savant", "book/09_derangements", pub)
     assert '<meta http-equiv="refresh" content="0; url=09_derangements.html">' in page

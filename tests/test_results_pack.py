@@ -172,7 +172,7 @@ def test_the_command_line(pack, server, tmp_path, capsys, monkeypatch):
 
 def test_the_release_url_is_the_repository_of_the_one_setting():
     """The package cannot read _config.yml at run time; this test ties its URL to it."""
-    from nnlego.publishing import publication
+    from nnlego.course.publishing import publication
 
     repository = publication(ROOT / "_config.yml").repository
     assert results_pack.RELEASES == repository + "/releases/download"

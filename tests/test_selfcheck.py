@@ -1,6 +1,6 @@
-"""``nnlego check``: the self-check for learners without a grader (nnlego/selfcheck/).
+"""``nnlego check``: the self-check for learners without a grader (nnlego/course/selfcheck/).
 
-One parametrised suite over every check module found under ``nnlego/selfcheck/a*.py`` (so the
+One parametrised suite over every check module found under ``nnlego/course/selfcheck/a*.py`` (so the
 modules of assignments added later are covered too), in two layers:
 
 - **the pieces, in this process** (fast): the answer cells of a notebook run into a namespace
@@ -47,9 +47,9 @@ from support.notebooks import (
 
 from nnlego import cli
 from nnlego.commands import check as check_command
-from nnlego.selfcheck import notebook, registry, runner
+from nnlego.course.selfcheck import notebook, registry, runner
 
-SELFCHECK = ROOT / "nnlego" / "selfcheck"
+SELFCHECK = ROOT / "nnlego" / "course" / "selfcheck"
 MODULES = registry.modules()
 CHECKED = sorted(MODULES)
 SEED = 20261201                 # fixed: the verdicts below must not depend on the day's draw
@@ -147,7 +147,7 @@ def test_module_contract(assignment):
                                               if list(p.glob("*.ipynb"))))
 def test_every_assignment_has_a_selfcheck(assignment):
     assert assignment in MODULES, \
-        f"solutions/{assignment} has no nnlego/selfcheck/a{assignment[:2]}_*.py"
+        f"solutions/{assignment} has no nnlego/course/selfcheck/a{assignment[:2]}_*.py"
 
 
 def test_no_selfcheck_source_holds_a_hidden_test_line():
@@ -233,7 +233,7 @@ def piece_params(assignment_pieces):
 def verdict(assignment, name, ns, seed):
     """None when the piece passes; else its status and message, as ``nnlego check`` reports
     them (the worker's own ``run_piece``)."""
-    from nnlego.selfcheck import worker
+    from nnlego.course.selfcheck import worker
 
     module = registry.load(MODULES[assignment])
     (index,) = [i for i, p in enumerate(module.PIECES) if p.name == name]
@@ -482,7 +482,7 @@ def test_the_appendix_example_is_what_the_checker_prints(tmp_path):
 # -- the worker, in this process (fast) --------------------------------------------------------
 @pytest.mark.parametrize("ipython", [True, False])
 def test_a_cell_that_fails_hangs_or_floods_is_reported_in_one_line(ipython):
-    from nnlego.selfcheck import worker
+    from nnlego.course.selfcheck import worker
     shell = worker.Shell()
     if not ipython:
         shell.shell, shell.ns = None, {}

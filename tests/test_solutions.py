@@ -63,7 +63,7 @@ from support.notebooks import (  # noqa: E402
 from support.notebooks import examples as support_examples  # noqa: E402
 from traitlets.config.loader import PyFileConfigLoader  # noqa: E402
 
-from nnlego.grading import parallel  # noqa: E402
+from nnlego.course.grading import parallel  # noqa: E402
 
 pytestmark = pytest.mark.slow
 

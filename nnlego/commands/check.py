@@ -4,7 +4,7 @@ Runs your notebook's setup and answer cells (never the course's test cells) in a
 process, then checks each piece on fresh random inputs against nnlego's own implementation and
 prints PASS / FAIL (with the kind of input that failed and the fix) / NOT ATTEMPTED. These are
 published checks, not the course's hidden tests. Exit status: 0 if every piece passes, 1 if
-one does not, 2 on bad usage. The work is done by :mod:`nnlego.selfcheck.runner`.
+one does not, 2 on bad usage. The work is done by :mod:`nnlego.course.selfcheck.runner`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from tqdm.auto import tqdm
 
 from nnlego.commands import non_negative_int, seconds
 
-from ..selfcheck import registry, runner
+from ..course.selfcheck import registry, runner
 
 LABELS = {"pass": "PASS", "fail": "FAIL", "not attempted": "NOT ATTEMPTED"}
 NOT_HIDDEN = ("These are nnlego's published self-checks (fresh random inputs, compared with "
@@ -107,7 +107,7 @@ def _list(args) -> int:
         if args.assignment:
             assignments = [registry.resolve(args.assignment)]
         else:
-            from ..selfcheck import notebook
+            from ..course.selfcheck import notebook
             assignments = [registry.identify(args.notebook, notebook.read(args.notebook))]
     else:
         assignments = list(registry.modules())

@@ -56,7 +56,7 @@ def _add_options(parser):
 
 
 def run(args) -> int:
-    from nnlego.grading.parallel import default_workers, grade
+    from nnlego.course.grading.parallel import default_workers, grade
 
     step = args.step
     bar = None

@@ -1,7 +1,7 @@
 """``nnlego review``: every piece the grader flagged for a person to look at, in review.csv.
 
 The grader flags a submission it cannot score fairly by itself (a protected name rebound, a
-test's helper replaced: :mod:`nnlego.grading.scan`); ``nnlego review`` gathers the flags of
+test's helper replaced: :mod:`nnlego.course.grading.scan`); ``nnlego review`` gathers the flags of
 every autograded notebook of the course into ``review.csv`` and names the submissions.
 """
 
@@ -21,7 +21,7 @@ def add_parser(subparsers):
 
 
 def run(args) -> int:
-    from nnlego.grading.scan import collect_flags
+    from nnlego.course.grading.scan import collect_flags
 
     rows = collect_flags(args.root, args.out)
     flagged = sorted({(r["student"], r["assignment"]) for r in rows})

@@ -1,6 +1,6 @@
 """``nnlego sandbox``: install the sandboxed grading kernel ``nnlego-sandbox``.
 
-Every submission is graded in it (``nbgrader_config.py``; :mod:`nnlego.grading.sandbox` says
+Every submission is graded in it (``nbgrader_config.py``; :mod:`nnlego.course.grading.sandbox` says
 what it can see). It needs Debian's bubblewrap: ``make sandbox`` installs both.
 """
 
@@ -21,7 +21,7 @@ def add_parser(subparsers):
 
 
 def run(args) -> int:
-    from nnlego.grading.sandbox import KERNEL_NAME, install_kernel
+    from nnlego.course.grading.sandbox import KERNEL_NAME, install_kernel
 
     try:
         folder = install_kernel(args.prefix)

@@ -23,7 +23,7 @@ import pytest
 from booksite import (HTML, ROOT, SCREENSHOTS, file_of, hrefs, is_notebook, load_images,
                       open_page)
 
-from nnlego.publishing import publication
+from nnlego.course.publishing import publication
 
 pytestmark = pytest.mark.browser
 

@@ -15,8 +15,8 @@ from urllib.parse import parse_qs, unquote, urlparse
 import pytest
 from booksite import HTML, ROOT, is_notebook, skip_or_fail, toc_pages
 
-from nnlego.notebook_export import leftovers
-from nnlego.publishing import PAGES_BRANCH, binder_environment, publication
+from nnlego.course.notebook_export import leftovers
+from nnlego.course.publishing import PAGES_BRANCH, binder_environment, publication
 
 pytestmark = pytest.mark.browser   # runs with the other checks of a build (`make book-check`)
 
@@ -62,7 +62,7 @@ def test_the_binder_button_opens_the_readable_notebook(docname):
 
 def test_the_site_carries_binders_environment():
     """binder/requirements.txt and an executable binder/postBuild in the built site (the pages
-    branch Binder builds), as nnlego.publishing writes them; nnlego named once, by URL."""
+    branch Binder builds), as nnlego.course.publishing writes them; nnlego named once, by URL."""
     from packaging.requirements import Requirement
 
     pub = publication(ROOT / "_config.yml")

@@ -19,8 +19,9 @@ LAYERS = {   # from the bottom up
     "experiments": {"results_cache", "experiment_data", "experiments", "runner", "snapshots",
                     "results_pins", "results_pack"},
     "articles": {"articles"},
-    "course and CLI": {"reproduce", "launch", "notebook_export", "publishing", "course_map",
-                       "grading", "selfcheck", "commands", "cli", "__main__"},
+    "book": {"reproduce", "launch"},
+    "course": {"course"},
+    "CLI": {"commands", "cli", "__main__"},
 }
 ORDER = list(LAYERS)
 

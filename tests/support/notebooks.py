@@ -13,8 +13,8 @@ import json
 import re
 from pathlib import Path
 
-from nnlego.grading.synthetic import Submission, read_submission  # noqa: F401 (one parser)
-from nnlego.selfcheck.notebook import nbgrader, source
+from nnlego.course.grading.synthetic import Submission, read_submission  # noqa: F401 (one parser)
+from nnlego.course.selfcheck.notebook import nbgrader, source
 
 ROOT = Path(__file__).resolve().parents[2]
 SOLUTIONS, EXERCISES = ROOT / "solutions", ROOT / "exercises"

@@ -13,8 +13,8 @@ from collections import Counter
 
 import numpy as np
 
-from .. import correlation, tiles
-from ..articles import capstone
+from nnlego import correlation, tiles
+from nnlego.articles import capstone
 from ..grading import own_work
 from .base import Failed, Piece
 

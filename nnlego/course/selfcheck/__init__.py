@@ -1,5 +1,5 @@
 """Self-checks for learners without a grader (``nnlego check PATH.ipynb``): see ``base``."""
 
-from nnlego.selfcheck.base import Failed, Piece
+from nnlego.course.selfcheck.base import Failed, Piece
 
 __all__ = ["Failed", "Piece"]

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 import nnlego
-from nnlego.selfcheck import tools
-from nnlego.selfcheck.base import Piece
+from nnlego.course.selfcheck import tools
+from nnlego.course.selfcheck.base import Piece
 
 ASSIGNMENT = "02_forward_pass"
 REFERENCE_SIGMOID, REFERENCE_PRIME = nnlego.sigmoid, nnlego.sigmoid_prime

@@ -1,6 +1,6 @@
-"""The grading kernel: ipykernel with :mod:`nnlego.grading.guard` installed before any cell runs.
+"""The grading kernel: ipykernel with :mod:`nnlego.course.grading.guard` installed before any cell runs.
 
-``python -m nnlego.grading.kernel -f CONNECTION_FILE`` (the sandbox launcher runs it inside
+``python -m nnlego.course.grading.kernel -f CONNECTION_FILE`` (the sandbox launcher runs it inside
 bubblewrap). The guard's snapshot is taken after the kernel is set up (so ``sys.stdout`` is
 already the kernel's stream) and before the first cell, with NumPy and nnlego imported.
 """
@@ -11,7 +11,7 @@ import sys
 def main(argv=None):
     # Not the working folder: a submitted numpy.py must not shadow NumPy (for the tests either).
     sys.path[:] = [p for p in sys.path if p not in ("", ".") and not _is_cwd(p)]
-    from nnlego.grading import guard
+    from nnlego.course.grading import guard
 
     key = guard.read_key()
     import numpy  # noqa: F401  (snapshot what the tests rely on, before any cell)

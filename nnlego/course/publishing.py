@@ -160,7 +160,7 @@ def binder_environment(pub: Publication) -> dict[str, str]:
     ``binder/requirements.txt`` (nnlego, ipywidgets for the progress bars) and
     ``binder/postBuild`` (data and results pack)."""
     requirements = ("# Binder (repo2docker) for the published chapters; written by the book's "
-                    "build\n# (nnlego.publishing.binder_environment)\n"
+                    "build\n# (nnlego.course.publishing.binder_environment)\n"
                     f"{binder_requirement(pub)}\nipywidgets>=8\n")
     return {"binder/requirements.txt": requirements, "binder/postBuild": BINDER_POSTBUILD}
 

@@ -11,8 +11,8 @@ import numpy as np
 
 from nnlego import brick_use, knockout, matching
 from nnlego.network import Network
-from nnlego.selfcheck.base import Failed, Piece
-from nnlego.selfcheck.tools import running
+from nnlego.course.selfcheck.base import Failed, Piece
+from nnlego.course.selfcheck.tools import running
 
 ASSIGNMENT = "06_bricks_tested"
 

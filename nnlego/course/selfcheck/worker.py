@@ -30,7 +30,7 @@ from multiprocessing.connection import Connection
 
 import numpy as np
 
-from nnlego.selfcheck.base import Failed
+from nnlego.course.selfcheck.base import Failed
 
 MATPLOTLIB_MAGIC = re.compile(r"^(\s*)%matplotlib\b.*$", re.M)
 KEEP_OUTPUT = 4000                # characters of a cell's output kept (its end)
@@ -247,7 +247,7 @@ def serve(requests, answers, module_name):
 
 
 def main(argv):
-    """``python -m nnlego.selfcheck.worker READ_FD WRITE_FD MODULE`` (started by the runner)."""
+    """``python -m nnlego.course.selfcheck.worker READ_FD WRITE_FD MODULE`` (started by the runner)."""
     requests = Connection(int(argv[0]), writable=False)
     answers = Connection(int(argv[1]), readable=False)
     try:

@@ -2,11 +2,11 @@
 
 ``grade(root)`` finds every submission in ``submitted/<student>/<assignment>/``, leaves out
 those already graded (in the gradebook *and* in ``autograded/``) unless ``force``, and runs
-the rest as tasks (:mod:`nnlego.grading.parallel_tasks`) on ``workers`` long-lived worker
-processes (:mod:`nnlego.grading.parallel_worker`, one thread of this process each), or on the
+the rest as tasks (:mod:`nnlego.course.grading.parallel_tasks`) on ``workers`` long-lived worker
+processes (:mod:`nnlego.course.grading.parallel_worker`, one thread of this process each), or on the
 workers of a Dask cluster (``scheduler="tcp://host:8786"``) that share the course directory.
 The calling process is the gradebook's only writer: it merges each task's result as it
-arrives (:mod:`nnlego.grading.gradebook`), so SQLite never sees two writers and PostgreSQL
+arrives (:mod:`nnlego.course.grading.gradebook`), so SQLite never sees two writers and PostgreSQL
 sees one short transaction per task. A failed or killed task is logged and left ungraded; the next
 run grades only what is missing.
 

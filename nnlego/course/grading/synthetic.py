@@ -5,7 +5,7 @@ answer cell filled in from ``solutions/``), ``"blank"`` (the released notebook a
 ``"wrong_<name>"`` (the solution with the answer cells of ``tests/wrong_solutions/<assignment>/
 <name>.py`` swapped in), or no submission at all. The draw is seeded: the same ``rng`` gives the
 same class. The expected scores come from grading each distinct variant once with nbgrader's
-own API, one at a time, in a scratch course: nothing of :mod:`nnlego.grading.parallel` is
+own API, one at a time, in a scratch course: nothing of :mod:`nnlego.course.grading.parallel` is
 involved, so they can check it.
 
 Every function takes ``repo``, the course's source: a clone of the repository (``solutions/``,

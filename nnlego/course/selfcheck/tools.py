@@ -1,8 +1,8 @@
 """What the assignments' checks share: call the learner's function, compare arrays, say the fix.
 
-Every helper raises :class:`~nnlego.selfcheck.base.Failed` with the kind of input and what to
+Every helper raises :class:`~nnlego.course.selfcheck.base.Failed` with the kind of input and what to
 do, so a check reads as a list of properties. ``call`` runs the learner's function inside
-:func:`nnlego.grading.own_work` (nnlego's own version of the piece must not run) and turns
+:func:`nnlego.course.grading.own_work` (nnlego's own version of the piece must not run) and turns
 whatever it raises into a ``Failed`` naming the cell and line; ``NotImplementedError`` passes
 through (the runner reports the piece as not attempted).
 """
@@ -14,8 +14,8 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from nnlego.grading.guard import own_work
-from nnlego.selfcheck.base import Failed
+from nnlego.course.grading.guard import own_work
+from nnlego.course.selfcheck.base import Failed
 
 CELL_FILE = "<cell {}>"           # the file name the runner compiles cell N under
 

@@ -1,7 +1,7 @@
 """The grader inside a graded kernel: ``own_work``, the integrity snapshot and the pass token.
 
 A student's code runs in the same Python process as the tests, so it could rebind whatever the
-tests look up. This module is imported by the grading kernel (:mod:`nnlego.grading.kernel`)
+tests look up. This module is imported by the grading kernel (:mod:`nnlego.course.grading.kernel`)
 *before* any cell runs and keeps, out of the notebook's namespace:
 
 - the grading run's secret key (read once from a pipe the sandbox launcher filled, then closed;
@@ -13,7 +13,7 @@ tests look up. This module is imported by the grading kernel (:mod:`nnlego.gradi
   if every statement before it ran without error (IPython stops a cell at its first error) and
   prints an HMAC of the cell's fresh nonce under the key, unless the snapshot no longer matches:
   then it prints a review flag instead. The grader outside the kernel checks the HMAC: no valid
-  token, no points (:mod:`nnlego.grading.execute`).
+  token, no points (:mod:`nnlego.course.grading.execute`).
 
 :func:`own_work` is the helper the notebooks' tests call around a student's function: nnlego's
 own version of the piece must not run inside it. Outside a grading kernel it works the same,

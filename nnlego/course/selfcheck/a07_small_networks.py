@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from nnlego.articles import _compare, wth
-from nnlego.selfcheck.base import Failed, Piece
-from nnlego.selfcheck.tools import running
+from nnlego.course.selfcheck.base import Failed, Piece
+from nnlego.course.selfcheck.tools import running
 
 ASSIGNMENT = "07_small_networks"
 

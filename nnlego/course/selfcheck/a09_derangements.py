@@ -14,8 +14,8 @@ import numpy as np
 from scipy import stats
 
 from nnlego import tiles
-from nnlego.selfcheck import tools
-from nnlego.selfcheck.base import Failed, Piece
+from nnlego.course.selfcheck import tools
+from nnlego.course.selfcheck.base import Failed, Piece
 
 ASSIGNMENT = "09_derangements"
 SUBFACTORIAL, SHUFFLE, UNSHUFFLE = tiles.subfactorial, tiles.shuffle_tiles, tiles.unshuffle_tiles

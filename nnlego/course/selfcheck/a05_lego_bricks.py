@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from nnlego import bricks
-from nnlego.selfcheck import tools
-from nnlego.selfcheck.base import Failed, Piece
+from nnlego.course.selfcheck import tools
+from nnlego.course.selfcheck.base import Failed, Piece
 
 ASSIGNMENT = "05_lego_bricks"
 HIDDEN_IMAGES, BRICK_WEIGHTS, TOP_BRICKS = (bricks.hidden_images, bricks.brick_weights,

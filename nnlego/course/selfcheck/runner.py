@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from nnlego.selfcheck import notebook, registry
+from nnlego.course.selfcheck import notebook, registry
 
 GRACE = 10.0            # seconds past a timeout before the child is killed
 SETUP_FACTOR = 10       # the setup cell may fetch the data on a first run: 10 x the timeout
@@ -62,7 +62,7 @@ class Report:
 class Child:
     """The worker process, restarted (and its good cells replayed) when it dies or hangs.
 
-    A plain ``python -m nnlego.selfcheck.worker`` (not multiprocessing, which would import the
+    A plain ``python -m nnlego.course.selfcheck.worker`` (not multiprocessing, which would import the
     caller's main script again), in the notebook's folder as Jupyter would run it, talking
     over two pipes; its stdout and stderr go nowhere.
     """
@@ -74,7 +74,7 @@ class Child:
         to_child, from_parent = os.pipe()
         to_parent, from_child = os.pipe()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "nnlego.selfcheck.worker", str(to_child), str(from_child),
+            [sys.executable, "-m", "nnlego.course.selfcheck.worker", str(to_child), str(from_child),
              self.module_name], pass_fds=(to_child, from_child), cwd=self.folder,
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True)
@@ -84,7 +84,7 @@ class Child:
         self.conn = Connection(to_parent, writable=False)
         if self._receive(120.0) is None:
             self.stop()
-            raise OSError(f"could not start {sys.executable} -m nnlego.selfcheck.worker: is "
+            raise OSError(f"could not start {sys.executable} -m nnlego.course.selfcheck.worker: is "
                           "nnlego installed for this Python (pip install nnlego)?")
         for index, source, timeout in self.replay:
             self.ask(("run", index, source, timeout), timeout, replaying=True)

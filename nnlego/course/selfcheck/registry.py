@@ -1,6 +1,6 @@
 """The assignments that have a self-check, and which one a notebook is.
 
-A self-check module is ``nnlego/selfcheck/aNN_<assignment>.py`` (see ``base``); every such
+A self-check module is ``nnlego/course/selfcheck/aNN_<assignment>.py`` (see ``base``); every such
 module found is an assignment ``nnlego check`` knows. A notebook is identified by, in order:
 its nbgrader grade ids (the pieces' ``covers``), its title ("# Assignment N"), its file name
 (``forward_pass.ipynb``, ``02_forward_pass.ipynb``, ``02-mine.ipynb``).
@@ -13,15 +13,15 @@ import pkgutil
 import re
 from pathlib import Path
 
-import nnlego.selfcheck as package
-from nnlego.selfcheck import notebook
+import nnlego.course.selfcheck as package
+from nnlego.course.selfcheck import notebook
 
 MODULE = re.compile(r"^a(\d\d)_\w+$")
 
 
 def modules() -> dict[str, str]:
     """{assignment folder: module name}, e.g. ``"02_forward_pass"`` ->
-    ``"nnlego.selfcheck.a02_forward_pass"``.
+    ``"nnlego.course.selfcheck.a02_forward_pass"``.
 
     Read from the file names (``aNN_name.py`` is assignment ``NN_name``), so that one broken
     module does not stop the checks of the others.

@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 import nnlego
-from nnlego.selfcheck import tools
-from nnlego.selfcheck.base import Failed, Piece
+from nnlego.course.selfcheck import tools
+from nnlego.course.selfcheck.base import Failed, Piece
 
 ASSIGNMENT = "04_sgd_l2"
 NETWORK, ONE_HOT, TRAIN = nnlego.Network, nnlego.one_hot, nnlego.train

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from nnlego import correlation
-from nnlego.selfcheck import tools
-from nnlego.selfcheck.base import Failed, Piece
+from nnlego.course.selfcheck import tools
+from nnlego.course.selfcheck.base import Failed, Piece
 
 ASSIGNMENT = "10_correlation"
 PIXEL, NEIGHBOURS, STRADDLE = (correlation.pixel_correlation, correlation.neighbour_correlations,

@@ -1,8 +1,8 @@
 """The sandbox: a graded notebook's kernel runs under bubblewrap (Debian's ``bwrap``).
 
 The kernel spec ``nnlego-sandbox`` (``make sandbox`` writes it into the venv's
-``share/jupyter/kernels/``) starts ``python -m nnlego.grading.sandbox CONNECTION_FILE``, which
-replaces itself with ``bwrap ... python -m nnlego.grading.kernel``. Inside, the kernel sees:
+``share/jupyter/kernels/``) starts ``python -m nnlego.course.grading.sandbox CONNECTION_FILE``, which
+replaces itself with ``bwrap ... python -m nnlego.course.grading.kernel``. Inside, the kernel sees:
 
 - read-only: ``/usr``, the Python installation and the venv, nnlego's own source folder, the data
   home, and the assignment's released files (``exercises/<assignment>``) when present;
@@ -42,7 +42,7 @@ LAUNCHER_ENV = ("NNLEGO_GRADER_MEMORY", "NNLEGO_GRADER_CPU", "NNLEGO_RELEASED")
 
 def kernel_spec(python: str = sys.executable) -> dict:
     """The kernel.json of the sandboxed grading kernel."""
-    return {"argv": [python, "-m", "nnlego.grading.sandbox", "{connection_file}"],
+    return {"argv": [python, "-m", "nnlego.course.grading.sandbox", "{connection_file}"],
             "display_name": "Python 3 (nnlego grading sandbox)", "language": "python",
             "interrupt_mode": "message", "metadata": {"debugger": False}}
 
@@ -143,7 +143,7 @@ def bwrap_command(connection_file: str, workdir: Path, key_fd: int | None) -> li
         env["NNLEGO_GRADER_KEY_FD"] = str(key_fd)
     for name, value in env.items():
         command += ["--setenv", name, value]
-    return command + ["--", sys.executable, "-m", "nnlego.grading.kernel", "-f",
+    return command + ["--", sys.executable, "-m", "nnlego.course.grading.kernel", "-f",
                       str(Path(connection_file).resolve())]
 
 
@@ -189,7 +189,7 @@ def main(argv=None):
     die_with_the_grader()
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1:
-        raise SystemExit("usage: python -m nnlego.grading.sandbox CONNECTION_FILE")
+        raise SystemExit("usage: python -m nnlego.course.grading.sandbox CONNECTION_FILE")
     if shutil.which("bwrap") is None:
         raise SystemExit("nnlego sandbox: bwrap not found; run `make sandbox`")
     workdir = Path.cwd().resolve()

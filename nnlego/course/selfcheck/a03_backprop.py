@@ -15,9 +15,9 @@ import nnlego
 from nnlego.activations import get_activation, sigmoid
 from nnlego.costs import get_cost, one_hot
 from nnlego.costs import output_delta as reference_delta
-from nnlego.grading import own_work
-from nnlego.selfcheck import tools
-from nnlego.selfcheck.base import Failed, Piece
+from nnlego.course.grading import own_work
+from nnlego.course.selfcheck import tools
+from nnlego.course.selfcheck.base import Failed, Piece
 
 ASSIGNMENT = "03_backprop"
 NETWORK, ONE_HOT = nnlego.Network, nnlego.one_hot

@@ -39,7 +39,7 @@ from nbgrader import utils
 from nbgrader.preprocessors import Execute, SaveAutoGrades
 from traitlets import Integer, Unicode
 
-from nnlego.grading import guard, sandbox, scan
+from nnlego.course.grading import guard, sandbox, scan
 
 
 class SandboxKernelManager(AsyncKernelManager):

@@ -9,9 +9,9 @@ A task is a plain dict (a *spec*), so it travels to a worker process or a Dask w
 ``grade_here(spec)`` runs it with nbgrader's Python API (``NbGraderAPI.autograde`` /
 ``generate_feedback``: the code behind ``nbgrader autograde ASSIGNMENT --student STUDENT
 --force``) on the course's own ``nbgrader_config.py``, so its kernel and grading steps apply;
-it runs inside a worker process (:mod:`nnlego.grading.parallel_worker`), never in the parent.
+it runs inside a worker process (:mod:`nnlego.course.grading.parallel_worker`), never in the parent.
 Autograding writes into the task's own copy of the template gradebook
-(:mod:`nnlego.grading.gradebook`). A task returns an *outcome* dict, ``{"ok", "step",
+(:mod:`nnlego.course.grading.gradebook`). A task returns an *outcome* dict, ``{"ok", "step",
 "student", "assignment", "seconds", "log", "error", "result"}``, and never raises.
 """
 

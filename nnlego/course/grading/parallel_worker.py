@@ -1,7 +1,7 @@
 """A long-lived grading worker process, and the parent's handle on it.
 
 Starting nbgrader costs seconds of imports; a worker pays them once and then runs task after
-task (:func:`nnlego.grading.parallel_tasks.grade_here`); each notebook still runs in a fresh
+task (:func:`nnlego.course.grading.parallel_tasks.grade_here`); each notebook still runs in a fresh
 kernel, started the way the course's ``nbgrader_config.py`` says.
 
 Protocol: the parent writes one task spec as a JSON line on the worker's stdin; the worker
@@ -33,7 +33,7 @@ from pathlib import Path
 
 from .parallel_tasks import _QUIET, grade_here, outcome_of
 
-MODULE = "nnlego.grading.parallel_worker"
+MODULE = "nnlego.course.grading.parallel_worker"
 ONE_THREAD = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
                                      "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")}
 

@@ -1,0 +1,19 @@
+"""Grading that cannot be fooled: the sandboxed kernel, the token-checked tests, the course runner.
+
+- :mod:`nnlego.course.grading.guard`: runs inside the graded kernel (``own_work``, the snapshot, tokens);
+- :mod:`nnlego.course.grading.sandbox` and :mod:`nnlego.course.grading.kernel`: the bubblewrap kernel;
+- :mod:`nnlego.course.grading.execute`: nbgrader preprocessors (execute under tokens, score by tokens);
+- :mod:`nnlego.course.grading.scan`: the static review of answer cells, and ``review.csv``;
+- :mod:`nnlego.course.grading.feedback`: feedback pages without the hidden tests;
+- :mod:`nnlego.course.grading.parallel`: the one grading engine (``nnlego grade|feedback``), many at
+  once or one (``--workers 1``), on a cluster too (with ``parallel_tasks``, ``parallel_worker``,
+  ``gradebook`` and ``synthetic``).
+
+The command line: ``nnlego grade``, ``nnlego feedback``, ``nnlego review``, ``nnlego sandbox``.
+
+The design and the threat model: book/appendix_b_instructors.md.
+"""
+
+from nnlego.course.grading.guard import own_work
+
+__all__ = ["own_work"]
