@@ -1,7 +1,7 @@
 """Benchmark: autograding a synthetic class serially (plain nbgrader) vs ``nnlego grade``.
 
-A synthetic class (``nnlego.course.grading.synthetic``: solutions, wrong solutions and blanks, seeded)
-of ``--students`` students x every assignment is graded twice, each time from an empty
+A synthetic class (``nnlego.course.grading.synthetic``: solutions, wrong solutions and blanks,
+seeded) of ``--students`` students x every assignment is graded twice, each time from an empty
 gradebook:
 
 - serially, as ``make grade`` did before: ``nbgrader autograde ASSIGNMENT --create --force``

@@ -42,7 +42,6 @@ from docutils import nodes
 from sphinx.util import logging
 
 from nnlego.course.notebook_export import Links, glue_values, leftovers, python_source, readable
-from nnlego.plots.display import png_text
 from nnlego.course.publishing import (
     MOVED,
     binder_environment,
@@ -51,6 +50,7 @@ from nnlego.course.publishing import (
     publication,
     redirect_page,
 )
+from nnlego.plots.display import png_text
 
 LOGGER = logging.getLogger(__name__)
 PDF_NAME = "nnlego.pdf"

@@ -5,7 +5,8 @@
    name, or contains a piece of another assignment's answer, by AST shape (the same code up to
    the names of its variables): a setup cell must use nnlego's own implementation instead.
 2. Every assignment's title cell states its expected time and prerequisites in one line of the
-   format of ``nnlego.course.course_map.HEADER_FORMAT``; the times go from one-liners to the capstone;
+   format of ``nnlego.course.course_map.HEADER_FORMAT``; the times go from one-liners to the
+   capstone;
    the prerequisites name chapters and assignments that exist and come first.
 3. Appendix A's course table is computed from those lines (``nnlego.course.course_map``).
 """

@@ -120,7 +120,8 @@ def test_the_kernel_spec_runs_the_launcher():
 @pytest.mark.skipif(shutil.which("bwrap") is None, reason="make sandbox installs bubblewrap")
 def test_install_kernel_writes_the_spec(tmp_path):
     folder = sandbox.install_kernel(tmp_path)
-    assert json.loads((folder / "kernel.json").read_text())["argv"][2] == "nnlego.course.grading.sandbox"
+    argv = json.loads((folder / "kernel.json").read_text())["argv"]
+    assert argv[2] == "nnlego.course.grading.sandbox"
 
 
 def test_review_collects_every_flag(tmp_path):
@@ -136,7 +137,8 @@ def test_review_collects_every_flag(tmp_path):
     assert "bob" in (tmp_path / "review.csv").read_text()
 
 
-SETUP = "import numpy as np\nimport nnlego\nfrom nnlego.course.grading import own_work\n%matplotlib inline"
+SETUP = ("import numpy as np\nimport nnlego\nfrom nnlego.course.grading import own_work\n"
+         "%matplotlib inline")
 
 
 @pytest.mark.parametrize("source", ["nnlego.sigmoid = f", "np.allclose = lambda *a: True",

@@ -1,5 +1,6 @@
 """The notebooks the launch buttons open read like the page: numbers in the prose, plain
-Markdown for MyST (nnlego.course.notebook_export), and a scan of every chapter's published notebook."""
+Markdown for MyST (nnlego.course.notebook_export), and a scan of every chapter's published
+notebook."""
 
 from __future__ import annotations
 

@@ -6,7 +6,9 @@ one at a time) or on a Dask cluster (``--scheduler tcp://host:8786``); ``nnlego 
 writes ``feedback/`` for every graded submission the same way.
 A progress bar shows done / total, the failures so far and the time left; at the end, a line
 per assignment (graded, failed, flagged for review, mean score) and each failure's log. The
-exit status is 1 when a task failed (the others are graded all the same), else 0.
+exit status is 1 when a task failed (the others are graded all the same), else 0; 2 with one
+line when the course is busy (another run holds it: ``--wait`` waits) or the gradebook cannot be
+used (locked, damaged, no server, no driver, not a URL).
 """
 
 from __future__ import annotations
@@ -52,6 +54,9 @@ def _add_options(parser):
                         help="only this student (repeatable)")
     parser.add_argument("--timeout", type=seconds, default=3600,
                         help="seconds before a task is killed (default: 3600)")
+    parser.add_argument("--wait", action="store_true",
+                        help="if another grade or feedback runs on this course, wait for it to "
+                        "end, then do what is left (default: stop with a message)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -85,7 +90,7 @@ def run(args) -> int:
     report = grade(args.root, step=step, workers=args.workers, scheduler=args.scheduler,
                    force=args.force, db_url=args.db, assignments=args.assignment,
                    students=args.student, timeout=args.timeout, on_plan=planned,
-                   on_outcome=finished)
+                   on_outcome=finished, wait=args.wait)
     bar.close()
     print(summary_text(report))
     return 1 if report.failures else 0

@@ -1,6 +1,7 @@
 """A chapter's notebook that reads like its page: MyST turned into what Jupyter renders.
 
-The launch buttons open a chapter as a notebook (:mod:`nnlego.course.publishing`), and Jupyter, Colab
+The launch buttons open a chapter as a notebook (:mod:`nnlego.course.publishing`), and Jupyter,
+Colab
 and JupyterLab render plain Markdown only. :func:`readable` rewrites a chapter notebook's Markdown
 cells, once, when the book is built:
 

@@ -1,8 +1,11 @@
 """Grading that cannot be fooled: the sandboxed kernel, the token-checked tests, the course runner.
 
-- :mod:`nnlego.course.grading.guard`: runs inside the graded kernel (``own_work``, the snapshot, tokens);
-- :mod:`nnlego.course.grading.sandbox` and :mod:`nnlego.course.grading.kernel`: the bubblewrap kernel;
-- :mod:`nnlego.course.grading.execute`: nbgrader preprocessors (execute under tokens, score by tokens);
+- :mod:`nnlego.course.grading.guard`: runs inside the graded kernel (``own_work``, the
+  snapshot, tokens);
+- :mod:`nnlego.course.grading.sandbox` and :mod:`nnlego.course.grading.kernel`: the bubblewrap
+  kernel;
+- :mod:`nnlego.course.grading.execute`: nbgrader preprocessors (execute under tokens, score by
+  tokens);
 - :mod:`nnlego.course.grading.scan`: the static review of answer cells, and ``review.csv``;
 - :mod:`nnlego.course.grading.feedback`: feedback pages without the hidden tests;
 - :mod:`nnlego.course.grading.parallel`: the one grading engine (``nnlego grade|feedback``), many at

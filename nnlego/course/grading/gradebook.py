@@ -22,6 +22,7 @@ autograder did" and "has a manual score" are the two halves of the autograder's 
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import importlib.util
 import os
@@ -30,7 +31,8 @@ import sys
 from pathlib import Path
 
 from nbgrader.api import Base, Gradebook, MissingEntry
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, exc, select
+from sqlalchemy.engine import make_url
 
 DEFINITIONS = ("assignment", "notebook", "base_cell", "source_cell", "grade_cells",
                "solution_cells", "task_cells")   # in foreign-key order
@@ -42,6 +44,77 @@ def driver_url(db_url: str) -> str:
     if db_url.startswith("postgresql://") and importlib.util.find_spec("psycopg") is None:
         return "postgresql+psycopg2://" + db_url[len("postgresql://"):]
     return db_url
+
+
+class GradebookError(ValueError):
+    """The gradebook cannot be opened or used: one line naming it, what is wrong and the fix
+    (the command line prints it and exits with status 2)."""
+
+
+@contextlib.contextmanager
+def opened(db_url: str, course_id: str):
+    """``with opened(db_url, course_id) as gb:`` nbgrader's Gradebook, every database fault
+    inside the block (a locked or damaged file, no server, no driver, not a URL) raised as one
+    :class:`GradebookError`. Nothing is written to a file that is not a gradebook."""
+    try:
+        with Gradebook(db_url, course_id) as gb:
+            yield gb
+    except (exc.SQLAlchemyError, ImportError) as error:
+        raise GradebookError(explain(db_url, error)) from error
+
+
+def where(db_url: str) -> str:
+    """The gradebook as a reader knows it: the file of an SQLite URL, else the URL without
+    its password."""
+    try:
+        url = make_url(db_url)
+    except exc.ArgumentError:
+        return repr(db_url)
+    if url.get_backend_name() == "sqlite":
+        return url.database or "(in memory)"
+    return url.render_as_string(hide_password=True)
+
+
+_SERVERS = ("connection refused", "could not connect", "could not translate host name",
+            "server closed the connection", "timeout expired", "no route to host",
+            "is the server running")
+
+
+def explain(db_url: str, error: BaseException) -> str:
+    """What went wrong with the gradebook at db_url, and what to do, in one line."""
+    first = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+    name, low = where(db_url), first.lower()
+    if isinstance(error, exc.NoSuchModuleError):
+        return (f"the gradebook URL {name} names a database nnlego cannot use ({first}); "
+                "use sqlite:////path/to/gradebook.db or postgresql://user@host/dbname")
+    if isinstance(error, exc.ArgumentError):
+        return (f"the gradebook URL {db_url!r} is not a database URL; expected "
+                "sqlite:////path/to/gradebook.db or postgresql://user@host/dbname (--db, or "
+                "nbgrader_config.py's CourseDirectory.db_url)")
+    if isinstance(error, ImportError):
+        return (f"the gradebook URL {name} needs the Python driver {error.name!r}, which is not "
+                "installed: install it, or use SQLite or PostgreSQL (pip install -e '.[scale]')")
+    if "database is locked" in low:
+        return (f"the gradebook {name} is locked by another program (the formgrader, nbgrader, "
+                "another nnlego grade); let it finish or close it, then run again")
+    if "not a database" in low or "malformed" in low:
+        return (f"{name} is not a readable SQLite gradebook ({first}); it was left as it is: "
+                "restore it from a backup, or move it away and run `make exercises` to start "
+                "a new one (the grades it held are then lost)")
+    if "readonly database" in low or "read-only" in low:
+        return (f"the gradebook {name} is read-only for this user ({first}); grade as its "
+                "owner, or give this user write access to the file and its folder")
+    if "unable to open database file" in low:
+        return (f"the gradebook {name} cannot be opened ({first}): its folder must exist and be "
+                "writable, and the path must not be a folder; fix the path (--db) or the folder")
+    if any(words in low for words in _SERVERS):
+        return (f"no database server answers for the gradebook {name} ({first}); start it "
+                "(scripts/start_postgres.sh starts a private test server) or correct --db / "
+                "nbgrader_config.py's CourseDirectory.db_url")
+    if "does not exist" in low and "database" in low:
+        return (f"the gradebook database {name} does not exist ({first}); create it with UTF-8: "
+                "createdb -E UTF8 -T template0 NAME (book/appendix_b_instructors.md)")
+    return f"the gradebook {name} failed: {first}; check the server and the URL (--db)"
 
 
 def sqlite_url(path) -> str:

@@ -1,4 +1,5 @@
-"""The grading kernel: ipykernel with :mod:`nnlego.course.grading.guard` installed before any cell runs.
+"""The grading kernel: ipykernel with :mod:`nnlego.course.grading.guard` installed before any
+cell runs.
 
 ``python -m nnlego.course.grading.kernel -f CONNECTION_FILE`` (the sandbox launcher runs it inside
 bubblewrap). The guard's snapshot is taken after the kernel is set up (so ``sys.stdout`` is

@@ -33,6 +33,7 @@ from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 from . import gradebook as gbook
+from .course_lock import course_lock
 from .parallel_tasks import outcome_of
 from .parallel_worker import Worker, run_on_this_machine
 
@@ -98,8 +99,9 @@ def plan(course: Course, step: str, gb: Gradebook, *, assignments=None, students
     known = {a.name for a in gb.assignments}
     unknown = sorted({a for _, a in found} - known)
     if unknown:
-        raise ValueError(f"the gradebook {course.db_url} has no assignment {unknown}; run "
-                         f"`nbgrader generate_assignment {unknown[0]}` (make exercises) first")
+        raise ValueError(f"the gradebook {gbook.where(course.db_url)} has no assignment "
+                         f"{unknown}: release it first with `make exercises` (which runs "
+                         f"`nbgrader generate_assignment {unknown[0]} --force`)")
     in_gradebook = gbook.graded(gb)
     if step == "feedback":
         found = [t for t in found if t in in_gradebook]
@@ -114,17 +116,27 @@ def default_workers() -> int:
 
 def grade(root=".", *, step="autograde", workers=None, scheduler=None, force=False, db_url=None,
           assignments=None, students=None, timeout=3600, on_plan=None, on_outcome=None,
-          on_start=None) -> Report:
+          on_start=None, wait=False) -> Report:
     """Run one step over the class; see the module docstring. Returns a Report.
 
     on_plan(report) is called once the tasks are known, on_outcome(outcome) after each task,
     on_start(spec, worker_pid) as a local worker takes a task (from the worker's thread).
+    One run at a time per course (:mod:`~nnlego.course.grading.course_lock`): another raises
+    CourseBusy, or with wait=True waits for it. A gradebook that cannot be used raises
+    GradebookError naming it and the fix.
     """
     course = load_course(root, db_url)
     workers = default_workers() if workers is None else workers
     if workers < 1:
         raise ValueError(f"workers={workers}; expected at least 1 (the default: one per core)")
-    with Gradebook(course.db_url, course.course_id) as gb, \
+    with course_lock(course.root, course.db_url, course.course_id, wait=wait, logs=LOGS):
+        return _run(course, step, workers, scheduler, force, assignments, students, timeout,
+                    on_plan, on_outcome, on_start)
+
+
+def _run(course, step, workers, scheduler, force, assignments, students, timeout, on_plan,
+         on_outcome, on_start) -> Report:
+    with gbook.opened(course.db_url, course.course_id) as gb, \
             tempfile.TemporaryDirectory(prefix="nnlego-grade-") as private:
         todo, done = plan(course, step, gb, assignments=assignments, students=students,
                           force=force)

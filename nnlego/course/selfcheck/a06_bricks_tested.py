@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from nnlego import brick_use, knockout, matching
-from nnlego.network import Network
 from nnlego.course.selfcheck.base import Failed, Piece
 from nnlego.course.selfcheck.tools import running
+from nnlego.network import Network
 
 ASSIGNMENT = "06_bricks_tested"
 

@@ -17,9 +17,9 @@ from scipy import stats
 
 import nnlego
 from nnlego import initializers, runtime
-from nnlego.initializers import he_normal
 from nnlego.course.selfcheck import tools
 from nnlego.course.selfcheck.base import Failed, Piece
+from nnlego.initializers import he_normal
 
 ASSIGNMENT = "08_init"
 ALPHA = 1e-6                      # false-alarm rate of each distribution test

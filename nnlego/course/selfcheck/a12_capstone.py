@@ -15,6 +15,7 @@ import numpy as np
 
 from nnlego import correlation, tiles
 from nnlego.articles import capstone
+
 from ..grading import own_work
 from .base import Failed, Piece
 

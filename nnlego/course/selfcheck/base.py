@@ -2,7 +2,8 @@
 
 A self-check is not the course's hidden tests. It checks properties on fresh random inputs and
 compares with nnlego's own implementation, so a learner without a grader can tell whether an
-answer is right. One module per assignment, ``nnlego/course/selfcheck/aNN_<assignment>.py``, defines::
+answer is right. One module per assignment, ``nnlego/course/selfcheck/aNN_<assignment>.py``,
+defines::
 
     ASSIGNMENT = "06_bricks_tested"          # the folder name under solutions/ and exercises/
     PIECES = (Piece("knock_out", covers=("test_knock_out",), needs=("knock_out",),
