@@ -194,18 +194,23 @@ def record_digest(record: dict) -> str:
 
 def with_digest(text: str) -> str:
     """An entry's JSON text ``text`` as the cache stores it: with its digest (any digest it
-    held replaced), ``indent=1``, keys sorted."""
-    record = json.loads(text)
-    record.pop(DIGEST, None)
+    held replaced), ``indent=1``, keys sorted. ValueError if ``text`` is no JSON object."""
+    record = _body(text)
     return json.dumps({**record, DIGEST: record_digest(record)}, indent=1, sort_keys=True)
 
 
 def without_digest(text: str) -> str:
     """An entry's JSON text as a results pack holds it: without its digest, ``indent=1``,
-    keys sorted (the bytes the entry had before :func:`with_digest`)."""
+    keys sorted (the text the entry had before :func:`with_digest`)."""
+    return json.dumps(_body(text), indent=1, sort_keys=True)
+
+
+def _body(text: str) -> dict:
     record = json.loads(text)
+    if not isinstance(record, dict):
+        raise ValueError(f"an entry's JSON holds a {type(record).__name__}, not an object")
     record.pop(DIGEST, None)
-    return json.dumps(record, indent=1, sort_keys=True)
+    return record
 
 
 # What a record must hold (what experiments.run reads back), and the History fields in it.
