@@ -260,7 +260,7 @@ def _as_stored(path: Path, members: dict) -> dict:
         return {name: with_digest(data.decode()).encode() if name.endswith(".json") else data
                 for name, data in members.items()}
     except ValueError as error:                     # UnicodeDecodeError is a ValueError
-        raise PackError(f"{path} holds an entry whose JSON does not parse ({error}); nothing "
+        raise PackError(f"{path} holds an entry JSON that is no record ({error}); nothing "
                         "was imported; fetch the pack again") from None
 
 

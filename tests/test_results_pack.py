@@ -263,3 +263,19 @@ def test_importing_again_verifies_entries_imported_before_digests(pack, tmp_path
     assert (counts["imported"], counts["already"]) == (3, 0)
     assert all(cache.load(key) is not None for key in keys)
     assert results_pack.holds(cache, made.sha256)
+
+
+def test_a_pack_whose_entry_is_no_json_object_imports_nothing(pack, tmp_path):
+    """A JSON member listed with its right sha256 but holding no record: an error naming the
+    pack before anything is written (its digest cannot be computed)."""
+    import hashlib
+    made, _, keys = pack
+    name = f"{keys[0]}.json"
+    manifest = json.loads(zipfile.ZipFile(made.path).read("manifest.json"))
+    manifest["files"][name] = hashlib.sha256(b"[1, 2]").hexdigest()
+    rewrite(made.path, lambda n, d: (n, b"[1, 2]") if n == name else
+            (n, json.dumps(manifest).encode()) if n == "manifest.json" else (n, d))
+    empty = ResultsCache(tmp_path / "empty")
+    with pytest.raises(PackError, match="entry JSON that is no record.*not an object"):
+        import_pack(made.path, cache=empty)
+    assert not empty.root.exists() or not any(empty.root.iterdir())
