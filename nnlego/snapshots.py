@@ -166,9 +166,12 @@ def seal_path(path) -> Path:
 
 def seal(path) -> Path:
     """Write the seal of the snapshot file at ``path`` (its sha256 and name; ``sha256sum -c``
-    checks it) and return the seal's path."""
-    path = Path(path)
-    return write_text(seal_path(path), _seal_line(path.read_bytes(), path.name))
+    checks it) unless it holds already; return the seal's path."""
+    path, target = Path(path), seal_path(path)
+    line = _seal_line(path.read_bytes(), path.name)
+    if not (target.is_file() and target.read_bytes() == line.encode()):
+        write_text(target, line)
+    return target
 
 
 def _seal_line(data: bytes, name: str) -> str:
