@@ -99,9 +99,10 @@ def build(out, keys, *, cache=None, labels=None, record: bool = True) -> PackInf
     for key in keys:
         for suffix in (".npz", ".snapshots.npz", ".json"):
             if (path := store.root / f"{key}{suffix}").is_file():
-                files[path.name] = path.read_bytes()
+                data = path.read_bytes()
                 if suffix == ".json":                  # the manifest vouches, not the digest
-                    files[path.name] = without_digest(files[path.name].decode()).encode()
+                    data = without_digest(data.decode()).encode()
+                files[path.name] = data
     manifest = {"pack_format": PACK_FORMAT, "results_format": FORMAT_VERSION,
                 "nnlego": __version__, "entries": {k: (labels or {}).get(k, "") for k in keys},
                 "files": {name: _sha256(data) for name, data in sorted(files.items())}}
@@ -130,7 +131,6 @@ def import_pack(path, *, cache=None, sha256=None) -> dict:
     cache as they would be written (with their digest) are left alone. Each entry's JSON is
     written with its digest, each snapshot file sealed.
     """
-
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"path={str(path)!r} does not exist; pass the results pack "
