@@ -182,7 +182,7 @@ def load_snapshots(settings, seed: int = 0, cache=None):
     """:func:`nnlego.snapshots.load_snapshots` with a bar when they must be recorded."""
     path = snapshots.snapshot_path(settings, seed, cache)
     progress = None
-    if path is None or not path.is_file():
+    if path is None or not (path.is_file() and snapshots.seal_path(path).is_file()):
         n_epochs = experiments.get_settings(settings).n_epochs
         progress = epoch_bar(n_epochs, "recording the weight snapshots (not in the cache)")
     return snapshots.load_snapshots(settings, seed, cache=cache, progress=progress)

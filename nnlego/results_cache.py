@@ -12,12 +12,23 @@ so a change to any of them is a different entry and a stale result is never reus
 Writes are atomic (a temporary file, then a rename), and the JSON is written last: an entry counts
 only once both files exist, so an interrupted run leaves no half entry behind.
 
-Damage: the JSON records the sha256 of the ``.npz`` bytes (``"npz_sha256"``).
-:meth:`ResultsCache.load` checks that hash, that the JSON parses and holds a ``"history"`` and
-``"metrics"``, and that the network loads (:func:`nnlego.load_network`). A damaged entry is
-reported once with ``warnings.warn`` naming its path and treated as missing, so the caller
-retrains and overwrites it. An entry of another ``FORMAT_VERSION``, or one written before hashes
-were recorded, is stale: missing without a warning.
+An entry is verified whole. The JSON records the sha256 of the ``.npz`` bytes
+(``"npz_sha256"``), its own ``"key"``, and a ``"digest"``: :func:`record_digest`, the sha256 of
+the canonical JSON (``json.dumps(sort_keys=True)``) of the record without the digest itself.
+The record holds the weights' hash, so the digest covers the history, the metrics, the key,
+the format and the network at once. :meth:`ResultsCache.load` checks that the JSON parses and
+holds a ``"history"`` and ``"metrics"``, that the digest matches, that the recorded key is the
+file name's (an entry copied under another seed's name is not that seed's), that the ``.npz``
+has the recorded hash and that the network loads (:func:`nnlego.load_network`). Any failure
+(damage, or a hand-edited accuracy) is reported once with ``warnings.warn`` naming the path and
+the entry is treated as missing, so the caller retrains and overwrites it. Verifying only reads:
+a read-only cache serves its intact entries. An entry of another ``FORMAT_VERSION``, or one
+written before digests were recorded (or before hashes), is stale: missing without a warning,
+so it is retrained once (``FORMAT_VERSION`` and the keys did not change with digests).
+
+A results pack (:mod:`nnlego.results_pack`) holds the records without their digest (the pack
+has its own hashes): :func:`with_digest` adds it as an entry is imported, :func:`without_digest`
+takes it off as one is packed, so packing an imported cache gives the pack's bytes again.
 
 Concurrency: ``with cache.lock(key):`` holds an exclusive lock (``filelock.FileLock`` on
 ``<key>.lock``, an OS file lock on every platform) across processes, so two runs can agree
@@ -137,12 +148,15 @@ class ResultsCache:
             lock.release()
 
     def save(self, key: str, net, record: dict) -> Path:
-        """Store ``net`` and the JSON-able ``record`` under ``key``; return the JSON's path."""
+        """Store ``net`` and the JSON-able ``record`` under ``key``; return the JSON's path.
+
+        The JSON records the format, the key, the ``.npz``'s sha256 and the digest of it all.
+        """
         self._make_root()
         npz = save_network(net, self.root / f"{key}.npz")
         record = {**record, "format": FORMAT_VERSION, "key": key, "npz_sha256": _sha256(npz)}
         path = self.root / f"{key}.json"
-        write_text(path, json.dumps(record, indent=1, sort_keys=True))
+        write_text(path, with_digest(json.dumps(record)))
         return path
 
     def _make_root(self):
@@ -169,8 +183,38 @@ class ResultsCache:
         return len(keys)
 
 
+DIGEST = "digest"      # the record's field holding record_digest(the rest of the record)
+
+
+def record_digest(record: dict) -> str:
+    """sha256 of ``json.dumps(record, sort_keys=True)``, ``record`` without its ``"digest"``."""
+    body = {name: value for name, value in record.items() if name != DIGEST}
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def with_digest(text: str) -> str:
+    """An entry's JSON text ``text`` as the cache stores it: with its digest (any digest it
+    held replaced), ``indent=1``, keys sorted. ValueError if ``text`` is no JSON object."""
+    record = _body(text)
+    return json.dumps({**record, DIGEST: record_digest(record)}, indent=1, sort_keys=True)
+
+
+def without_digest(text: str) -> str:
+    """An entry's JSON text as a results pack holds it: without its digest, ``indent=1``,
+    keys sorted (the text the entry had before :func:`with_digest`)."""
+    return json.dumps(_body(text), indent=1, sort_keys=True)
+
+
+def _body(text: str) -> dict:
+    record = json.loads(text)
+    if not isinstance(record, dict):
+        raise ValueError(f"an entry's JSON holds a {type(record).__name__}, not an object")
+    record.pop(DIGEST, None)
+    return record
+
+
 # What a record must hold (what experiments.run reads back), and the History fields in it.
-_RECORD = {"history": dict, "metrics": dict, "npz_sha256": str}
+_RECORD = {"history": dict, "metrics": dict, "npz_sha256": str, DIGEST: str}
 _HISTORY = ("train_loss", "train_accuracy", "eval_loss", "eval_accuracy")
 
 
@@ -179,7 +223,7 @@ class _Damaged(Exception):
 
 
 class _OtherFormat(Exception):
-    """An intact entry of another FORMAT_VERSION."""
+    """An intact entry of another FORMAT_VERSION, or one written before digests."""
 
 
 def _read_entry(npz: Path, meta: Path, key: str):
@@ -190,13 +234,18 @@ def _read_entry(npz: Path, meta: Path, key: str):
         raise _Damaged(f"its JSON does not parse ({error})") from None
     if not isinstance(record, dict):
         raise _Damaged(f"its JSON holds a {type(record).__name__}, not an object")
-    if record.get("format") != FORMAT_VERSION or "npz_sha256" not in record:
-        raise _OtherFormat              # stale (no hash: written before hashes were recorded)
+    if DIGEST not in record:
+        raise _OtherFormat              # stale: written before digests (or hashes) were recorded
     missing = [k for k, kind in _RECORD.items() if not isinstance(record.get(k), kind)]
     history = record["history"] if isinstance(record.get("history"), dict) else {}
     missing += [f"history.{k}" for k in _HISTORY if k not in history]
     if missing:
         raise _Damaged(f"its JSON lacks {missing}")
+    if record_digest(record) != record[DIGEST]:     # before any field is believed, format too
+        raise _Damaged("its JSON differs from the digest recorded when it was saved (edited "
+                       "since?)")
+    if record.get("format") != FORMAT_VERSION:
+        raise _OtherFormat
     if record.get("key") != key:      # copied under another entry's name (another seed, say)
         raise _Damaged(f"it was saved as entry {record.get('key')!r}, not {key!r}")
     try:

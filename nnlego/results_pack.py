@@ -13,6 +13,13 @@ against the manifest (and the manifest's format) before it writes anything, writ
 an entry last (an entry counts once both files exist) and never unpickles (``allow_pickle=False``
 everywhere), so a pack from elsewhere (``nnlego results import PATH``) is as safe as a pinned one.
 
+The manifest vouches for the pack; in the cache, each entry vouches for itself. So a pack's
+``<key>.json`` is the record without its digest (:func:`nnlego.results_cache.without_digest`,
+as in packs made before digests, whose pinned bytes stay valid), and :func:`import_pack` writes
+it with its digest computed (:func:`~nnlego.results_cache.with_digest`) and seals each
+snapshot file (:func:`nnlego.snapshots.seal`): the imported entries load verified. Importing
+again re-writes entries that a cache holds without their digest (imported before digests).
+
 Which pack a release publishes, where and with which hashes is
 :mod:`nnlego.results_pins` (``PINS``); a release pins its pack by pasting the line
 ``nnlego results pack`` prints. :func:`build` records the pack it made in the cache's
@@ -33,7 +40,7 @@ from typing import NamedTuple
 from . import __version__
 from .data_sources import FetchError
 from .files import write_bytes, write_text, writing
-from .results_cache import FORMAT_VERSION, ResultsCache
+from .results_cache import FORMAT_VERSION, ResultsCache, with_digest, without_digest
 from .results_pins import (  # noqa: F401  (re-exported: the pack's name, pins and sources)
     PINS,
     RELEASES,
@@ -47,6 +54,7 @@ from .results_pins import (  # noqa: F401  (re-exported: the pack's name, pins a
     release_url,
     source_of,
 )
+from .snapshots import seal
 
 PACK_FORMAT = 1
 MANIFEST = "manifest.json"
@@ -74,7 +82,8 @@ class PackInfo(NamedTuple):
 def build(out, keys, *, cache=None, labels=None, record: bool = True) -> PackInfo:
     """Write the pack of entries ``keys`` (with their snapshots, where stored) into folder ``out``.
 
-    Every entry must be complete and intact in the cache. Writes ``out/<pack_name()>`` and
+    Every entry must be complete and intact (verified) in the cache; its JSON is packed without
+    its digest (see the module docstring). Writes ``out/<pack_name()>`` and
     ``out/<pack_name()>.sha256`` (``sha256sum`` format). ``labels``: ``{key: text}`` for the
     manifest (what each entry is). Deterministic: the same entries give the same bytes.
     ``record``: note in the cache's ``packs.json`` that it holds this pack's entries.
@@ -90,7 +99,10 @@ def build(out, keys, *, cache=None, labels=None, record: bool = True) -> PackInf
     for key in keys:
         for suffix in (".npz", ".snapshots.npz", ".json"):
             if (path := store.root / f"{key}{suffix}").is_file():
-                files[path.name] = path.read_bytes()
+                data = path.read_bytes()
+                if suffix == ".json":                  # the manifest vouches, not the digest
+                    data = without_digest(data.decode()).encode()
+                files[path.name] = data
     manifest = {"pack_format": PACK_FORMAT, "results_format": FORMAT_VERSION,
                 "nnlego": __version__, "entries": {k: (labels or {}).get(k, "") for k in keys},
                 "files": {name: _sha256(data) for name, data in sorted(files.items())}}
@@ -116,7 +128,8 @@ def import_pack(path, *, cache=None, sha256=None) -> dict:
 
     ``sha256``: also require the whole file's hash (as :func:`fetch` does). Returns
     ``{"imported": n, "already": n, "snapshots": n, "sha256": ...}``; entries already in the
-    cache with the same bytes are left alone.
+    cache as they would be written (with their digest) are left alone. Each entry's JSON is
+    written with its digest, each snapshot file sealed.
     """
     path = Path(path)
     if not path.is_file():
@@ -126,7 +139,7 @@ def import_pack(path, *, cache=None, sha256=None) -> dict:
     if sha256 and digest != sha256:
         raise PackError(f"{path}: sha256 is {digest}, expected {sha256}; the file is damaged or "
                         "another pack: fetch it again (`nnlego results fetch`)")
-    members = _checked_members(path)
+    members = _as_stored(path, _checked_members(path))
     store = cache if isinstance(cache, ResultsCache) else ResultsCache(cache)
     store._make_root()
     counts = {"imported": 0, "already": 0, "snapshots": 0}
@@ -135,10 +148,12 @@ def import_pack(path, *, cache=None, sha256=None) -> dict:
         target = store.root / name
         if target.is_file() and _sha256(target.read_bytes()) == _sha256(members[name]):
             counts["already"] += name.endswith(".json")
-            continue
-        write_bytes(target, members[name])
-        counts["snapshots"] += name.endswith(".snapshots.npz")
-        counts["imported"] += name.endswith(".json")
+        else:
+            write_bytes(target, members[name])
+            counts["snapshots"] += name.endswith(".snapshots.npz")
+            counts["imported"] += name.endswith(".json")
+        if name.endswith(".snapshots.npz"):
+            seal(target)
     keys = sorted(name.removesuffix(".json") for name in members if name.endswith(".json"))
     _record(store, digest, path.name, counts, keys)
     return {**counts, "sha256": digest}
@@ -237,6 +252,16 @@ def _checked_members(path: Path) -> dict:
         raise PackError(f"{path}: {len(wrong)} files differ from their sha256 in the manifest "
                         f"(e.g. {wrong[0]}); nothing was imported; fetch the pack again")
     return members
+
+
+def _as_stored(path: Path, members: dict) -> dict:
+    """``members`` as the cache stores them: each entry's JSON with its digest."""
+    try:
+        return {name: with_digest(data.decode()).encode() if name.endswith(".json") else data
+                for name, data in members.items()}
+    except ValueError as error:                     # UnicodeDecodeError is a ValueError
+        raise PackError(f"{path} holds an entry JSON that is no record ({error}); nothing "
+                        "was imported; fetch the pack again") from None
 
 
 def holds(cache, digest: str) -> bool:

@@ -10,15 +10,26 @@ with an ``on_step`` recorder, so its last snapshot is the cached network's ``W1`
 Storage: beside the results-cache entry, ``<key>.snapshots.npz`` (``steps``,
 ``steps_per_epoch``, ``W1`` in float16, ``key``; a few MB), read with ``allow_pickle=False``.
 float16 keeps about three significant digits, plenty for images and correlation maps.
-:func:`load_snapshots` records and stores the file when it is missing, of another format, or
-damaged (with one warning naming it). ``nnlego reproduce`` records the articles' snapshot runs
-(``SNAPSHOT_RUNS`` of each article module), so the book never trains.
+
+Verified whole: beside it, its seal ``<key>.snapshots.sha256`` (:func:`seal_path`), the
+sha256 of the file's bytes and its name in ``sha256sum`` format, written last (:func:`seal`).
+The bytes hold ``key``, which must be the file name's, so the seal covers the weights, the
+steps and which run they belong to. :func:`load_snapshots` records and stores the file again
+when it is missing, unsealed (written before seals, or interrupted: stale, without a word), of
+another format, or when it fails its seal or its checks (a weight changed, a file copied under
+another run's name, damage: one warning naming it). Verifying only reads, so a read-only cache
+serves its snapshots. The seal is beside the file, not in it, so a results pack's snapshot
+members keep their bytes: :func:`nnlego.results_pack.import_pack` seals them as it imports.
+``nnlego reproduce`` records the articles' snapshot runs (``SNAPSHOT_RUNS`` of each article
+module), so the book never trains.
 
 Book: chapter 5 ("Watch the bricks form") and chapter 10 ("The grid forming").
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import zipfile
 from pathlib import Path
 from typing import NamedTuple
@@ -27,7 +38,7 @@ import numpy as np
 
 from . import experiments
 from ._validation import check_int, check_positive_int, check_seed
-from .files import writing
+from .files import write_text, writing
 from .results_cache import warn_damaged_once
 
 N_EARLY = 10            # log-spaced snapshots inside the first epoch
@@ -146,18 +157,45 @@ def _stored_form(snaps: Snapshots) -> Snapshots:
     return snaps._replace(W1=snaps.W1.astype(STORE_DTYPE))
 
 
+def seal_path(path) -> Path:
+    """The seal of the snapshot file ``path``: ``<key>.snapshots.sha256`` beside
+    ``<key>.snapshots.npz``."""
+    path = Path(path)
+    return path.with_name(path.name.removesuffix(".npz") + ".sha256")
+
+
+def seal(path) -> Path:
+    """Write the seal of the snapshot file at ``path`` (its sha256 and name; ``sha256sum -c``
+    checks it) unless it holds already; return the seal's path."""
+    path, target = Path(path), seal_path(path)
+    line = _seal_line(path.read_bytes(), path.name)
+    if not (target.is_file() and target.read_bytes() == line.encode()):
+        write_text(target, line)
+    return target
+
+
+def _seal_line(data: bytes, name: str) -> str:
+    return f"{hashlib.sha256(data).hexdigest()}  {name}\n"
+
+
 def _write(path: Path, key: str, snaps: Snapshots):
     with writing(path) as handle:
         np.savez_compressed(handle, steps=snaps.steps, steps_per_epoch=snaps.steps_per_epoch,
                             W1=snaps.W1, key=np.str_(key), format=FORMAT)
+    seal(path)                          # last: the file counts once its seal is there
 
 
 def _read(path: Path, key: str, settings) -> Snapshots | None:
-    """The snapshots in ``path``, or None if it is missing or damaged (warns once if damaged)."""
-    if not path.is_file():
+    """The snapshots in ``path``, or None if it is missing or unsealed (stale), or fails its
+    seal or its checks (then one warning)."""
+    if not (path.is_file() and seal_path(path).is_file()):
         return None
     try:
-        with np.load(path, allow_pickle=False) as f:
+        data = path.read_bytes()
+        if seal_path(path).read_text() != _seal_line(data, path.name):
+            raise ValueError(f"its bytes or its name differ from its seal "
+                             f"{seal_path(path).name} (edited or copied since it was written?)")
+        with np.load(io.BytesIO(data), allow_pickle=False) as f:
             if set(f.files) != _FIELDS or int(f["format"]) != FORMAT:
                 raise ValueError(f"it holds {sorted(f.files)}, not {sorted(_FIELDS)} of format "
                                  f"{FORMAT}")
@@ -166,8 +204,8 @@ def _read(path: Path, key: str, settings) -> Snapshots | None:
         _check(snaps, stored_key, key, settings)
         return snaps
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as damage:
-        warn_damaged_once((path,), f"weight snapshots {str(path)!r} are damaged ({damage}); "
-                          "recording them again")
+        warn_damaged_once((path, seal_path(path)), f"weight snapshots {str(path)!r} are "
+                          f"damaged ({damage}); recording them again")
         return None
 
 

@@ -164,3 +164,18 @@ def test_setup_pins_one_thread_styles_the_figures_and_returns_glue():
                           timeout=120, env={**os.environ, "OPENBLAS_NUM_THREADS": "2"})
     assert done.returncode == 0, done.stderr
     assert "BLAS [1]" in done.stdout and "STYLE True" in done.stdout and "GLUE True" in done.stdout
+
+
+def test_snapshots_without_their_seal_are_recorded_with_a_bar(tiny_data_sets, tmp_path, capsys):
+    """Snapshots written before seals are stale: recorded again, and the chapter shows it."""
+    from nnlego import experiments, snapshots
+    from nnlego.articles import wth
+
+    cache, settings = ResultsCache(tmp_path / "cache"), experiments.quick(wth.NETWORK)
+    launch.load_snapshots(settings, 0, cache)
+    assert "recording the weight snapshots" in capsys.readouterr().err
+    launch.load_snapshots(settings, 0, cache)
+    assert "recording" not in capsys.readouterr().err
+    snapshots.seal_path(snapshots.snapshot_path(settings, 0, cache)).unlink()
+    launch.load_snapshots(settings, 0, cache)
+    assert "recording the weight snapshots" in capsys.readouterr().err

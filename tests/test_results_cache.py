@@ -121,15 +121,16 @@ def test_a_damaged_entry_warns_once_names_its_path_and_counts_as_missing(tmp_pat
 
 
 def test_damage_behind_a_matching_hash_is_caught_by_loading(tmp_path):
-    """A damaged npz whose hash was re-recorded (tampering) still fails load_network."""
+    """A damaged npz whose hash and digest were re-recorded (tampering) still fails
+    load_network."""
     cache = ResultsCache(tmp_path)
     cache.save("k", a_net(), RECORD)
     npz, meta = tmp_path / "k.npz", tmp_path / "k.json"
     _truncate(npz)
     record = json.loads(meta.read_text())
     record["npz_sha256"] = hashlib.sha256(npz.read_bytes()).hexdigest()
-    meta.write_text(json.dumps(record))
-    with pytest.warns(RuntimeWarning, match="damaged"):
+    meta.write_text(results_cache.with_digest(json.dumps(record)))
+    with pytest.warns(RuntimeWarning, match="damaged: (?!its JSON)"):
         assert cache.load("k") is None
 
 
@@ -142,9 +143,10 @@ def test_a_half_entry_or_another_format_is_missing_without_a_warning(tmp_path):
         assert cache.load("k") is None and cache.keys() == []
         cache.save("k", a_net(), RECORD)
         record = json.loads((tmp_path / "k.json").read_text())
-        (tmp_path / "k.json").write_text(json.dumps({**record, "format": -1}))
+        (tmp_path / "k.json").write_text(results_cache.with_digest(
+            json.dumps({**record, "format": -1})))
         assert cache.load("k") is None               # another format version: retrain
-        del record["npz_sha256"]
+        del record["npz_sha256"], record["digest"]
         (tmp_path / "k.json").write_text(json.dumps(record))
         assert cache.load("k") is None               # written before hashes: stale, retrain
 
@@ -200,8 +202,11 @@ def test_results_from_before_the_subnormal_flush_are_stale(tmp_path):
     cache = ResultsCache(tmp_path)
     cache.save("k", a_net(), RECORD)
     record = json.loads((tmp_path / "k.json").read_text())
-    (tmp_path / "k.json").write_text(json.dumps({**record, "format": 2}))
-    assert cache.load("k") is None
+    (tmp_path / "k.json").write_text(results_cache.with_digest(json.dumps({**record,
+                                                                           "format": 2})))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert cache.load("k") is None
 
 
 # -- a read-only cache (issue 25): reading takes no lock ------------------------------------------
@@ -225,9 +230,13 @@ def test_a_read_only_cache_serves_the_entries_and_snapshots_it_holds(
     trained = ex.run(settings, seed=1, cache=cache)
     recorded = snapshots.load_snapshots(settings, 1, cache)
     _read_only(monkeypatch)
-    again = ex.run(settings, seed=1, cache=cache)
+    before = {p.name: p.stat().st_mtime_ns for p in cache.root.iterdir()}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")              # verified whole, without a word
+        again = ex.run(settings, seed=1, cache=cache)
+        assert np.array_equal(snapshots.load_snapshots(settings, 1, cache).W1, recorded.W1)
     assert again.cached and np.array_equal(again.net.weights[0], trained.net.weights[0])
-    assert np.array_equal(snapshots.load_snapshots(settings, 1, cache).W1, recorded.W1)
+    assert {p.name: p.stat().st_mtime_ns for p in cache.root.iterdir()} == before  # no write
 
 
 def test_a_read_only_cache_without_the_entry_says_what_to_do(tiny_data_sets, tmp_path,
@@ -264,3 +273,124 @@ def test_an_entry_copied_under_another_name_is_not_served(tmp_path):
     assert cache.load(source) is not None
     with pytest.warns(RuntimeWarning, match=f"saved as entry '{source}', not '{other}'"):
         assert cache.load(other) is None
+
+
+# -- entries verified whole (issue 25, part 5): the digest covers the record and the weights ------
+def _edit(key, change):
+    """Edit entry ``key``'s JSON as a hand in an editor would: parse, ``change(record)``, write."""
+    def edit(root):
+        meta = root / f"{key}.json"
+        record = json.loads(meta.read_text())
+        change(record)
+        meta.write_text(json.dumps(record, indent=1, sort_keys=True))
+    return edit
+
+
+def _set(path, value):
+    """``change(record)`` setting the field at ``path`` (a tuple of keys) to ``value``."""
+    def change(record):
+        *parents, last = path
+        for name in parents:
+            record = record[name]
+        record[last] = value
+    return change
+
+
+def _weights_swapped_and_rehashed(root):
+    """Another network in the .npz and its sha256 re-recorded: the weights and the JSON agree."""
+    save_network(a_net(seed=1), root / f"{'e' * 24}.npz")
+    digest = hashlib.sha256((root / f"{'e' * 24}.npz").read_bytes()).hexdigest()
+    _edit("e" * 24, _set(("npz_sha256",), digest))(root)
+
+
+EDITS = {
+    "test accuracy": _set(("metrics", "test"), 0.99),
+    "a metric added": _set(("metrics", "train"), 1.0),
+    "history": _set(("history", "train_accuracy"), [0.99]),
+    "history's eval": _set(("history", "eval_accuracy"), {"test": [0.99]}),
+    "format": _set(("format",), results_cache.FORMAT_VERSION - 1),
+    "a field added": _set(("seed",), 7),
+    "the digest itself": _set(("digest",), "0" * 64),
+}
+
+
+@pytest.mark.parametrize("kind", [*sorted(EDITS), "weights swapped, hash re-recorded"])
+def test_an_edited_entry_is_not_served_but_warned_once_and_retrained(tmp_path, kind):
+    """Any field of the JSON edited after save (or the weights with their hash): load() -> None
+    after one warning naming the entry, twice asked; a new save (retraining) is served again."""
+    cache, key = ResultsCache(tmp_path), "e" * 24
+    cache.save(key, a_net(), RECORD)
+    if kind in EDITS:
+        _edit(key, EDITS[kind])(tmp_path)
+    else:
+        _weights_swapped_and_rehashed(tmp_path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert cache.load(key) is None and cache.load(key) is None
+    assert len(caught) == 1 and caught[0].category is RuntimeWarning, [str(w) for w in caught]
+    message = str(caught[0].message)
+    assert str(tmp_path / f"{key}.json") in message and "retrained" in message, message
+    cache.save(key, a_net(), RECORD)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert cache.load(key)[1]["metrics"] == {"test": 0.5}
+
+
+def test_an_entry_copied_under_another_key_with_its_key_rewritten_is_not_served(tmp_path):
+    """Another seed's entry copied to this key's name, its recorded key edited to match: the
+    digest no longer holds, so it is retrained rather than served as this seed."""
+    import shutil
+    cache, source, other = ResultsCache(tmp_path), "a" * 24, "b" * 24
+    cache.save(source, a_net(), RECORD)
+    for suffix in (".npz", ".json"):
+        shutil.copy(tmp_path / f"{source}{suffix}", tmp_path / f"{other}{suffix}")
+    _edit(other, _set(("key",), other))(tmp_path)
+    with pytest.warns(RuntimeWarning, match=f"{other}.json.*retrained"):
+        assert cache.load(other) is None
+    assert cache.load(source) is not None
+
+
+def test_the_digest_is_of_the_canonical_record_without_itself(tmp_path):
+    """The recorded digest is the sha256 of json.dumps(record minus "digest", sort_keys=True);
+    the record holds npz_sha256, so the digest covers the weights too."""
+    cache = ResultsCache(tmp_path)
+    cache.save("k", a_net(), RECORD)
+    record = json.loads((tmp_path / "k.json").read_text())
+    body = {name: value for name, value in record.items() if name != "digest"}
+    assert "npz_sha256" in body and body["key"] == "k"
+    assert record["digest"] == hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def _as_written_before_digests(cache, key, net=None):
+    """An entry exactly as the cache wrote it before digests: npz_sha256, no digest."""
+    npz = save_network(net or a_net(), cache.root / f"{key}.npz")
+    record = {**RECORD, "format": results_cache.FORMAT_VERSION, "key": key,
+              "npz_sha256": hashlib.sha256(npz.read_bytes()).hexdigest()}
+    (cache.root / f"{key}.json").write_text(json.dumps(record, indent=1, sort_keys=True))
+
+
+def test_an_entry_written_before_digests_is_stale_without_a_warning(tmp_path):
+    """Missing, silently (retrained once, as an entry of another format), then served."""
+    cache, key = ResultsCache(tmp_path), "s" * 24
+    cache.root.mkdir(parents=True, exist_ok=True)
+    _as_written_before_digests(cache, key)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert cache.load(key) is None
+        cache.save(key, a_net(), RECORD)
+        assert cache.load(key) is not None
+
+
+def test_a_read_only_cache_reports_an_edited_entry_and_says_what_to_do(
+        tiny_data_sets, tmp_path, monkeypatch):
+    """Verifying reads only: an edited entry of a read-only cache is warned about, then the
+    retraining it calls for asks for a writable cache."""
+    from nnlego import experiments as ex
+    cache, settings = ResultsCache(tmp_path / "shared"), ex.quick(WTH_NETWORK)
+    ex.run(settings, seed=1, cache=cache)
+    [key] = cache.keys()
+    _edit(key, _set(("metrics", "test"), 0.99))(cache.root)
+    _read_only(monkeypatch)
+    with pytest.warns(RuntimeWarning, match="retrained"), \
+            pytest.raises(PermissionError, match="cannot be written"):
+        ex.run(settings, seed=1, cache=cache)

@@ -211,3 +211,71 @@ def test_a_server_that_never_answers_is_a_fetch_error_not_a_hang(tmp_path):
     silent.close()
     assert not worker.is_alive(), "fetch(timeout=1) still waiting on a silent server after 20 s"
     assert outcome and "did not answer within 1 s" in outcome[0], outcome
+
+
+# -- entries verified whole (issue 25, part 5) ----------------------------------------------------
+def _records(path):
+    """``{name: record}`` of the entries' JSON members of the pack at ``path``."""
+    with zipfile.ZipFile(path) as archive:
+        return {n: json.loads(archive.read(n)) for n in archive.namelist()
+                if n.endswith(".json") and n != "manifest.json"}
+
+
+def test_a_pack_without_digests_imports_verified_entries_and_packs_to_the_same_bytes(
+        pack, tmp_path):
+    """The pack's JSON members are the records without their digest (as in the pinned 0.1.0
+    pack, made before digests): import_pack writes each with its digest, the entries load
+    without a word, the snapshots are sealed, and packing the imported cache gives the pack's
+    bytes again (a pin holds)."""
+    import hashlib
+    import warnings
+
+    from nnlego import results_cache, snapshots
+    made, _, keys = pack
+    assert all("digest" not in record for record in _records(made.path).values())
+    cache = ResultsCache(tmp_path / "imported")
+    import_pack(made.path, cache=cache)
+    for key in keys:
+        record = json.loads((cache.root / f"{key}.json").read_text())
+        body = {name: value for name, value in record.items() if name != "digest"}
+        assert record["digest"] == results_cache.record_digest(body)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert cache.load(key) is not None
+    snaps = cache.root / f"{keys[1]}.snapshots.npz"
+    assert snapshots.seal_path(snaps).read_text() == (
+        f"{hashlib.sha256(snaps.read_bytes()).hexdigest()}  {snaps.name}\n")
+    assert build(tmp_path / "again", keys, cache=cache).sha256 == made.sha256
+
+
+def test_importing_again_verifies_entries_imported_before_digests(pack, tmp_path):
+    """A cache that imported the pack before digests holds the pack's bytes, stale now: the
+    same pack imports again (not "already there"), so its entries load instead of retraining."""
+    made, _, keys = pack
+    cache = ResultsCache(tmp_path / "old")
+    cache.root.mkdir(parents=True)
+    with zipfile.ZipFile(made.path) as archive:            # what the old import_pack wrote
+        for name in archive.namelist():
+            if name != "manifest.json":
+                (cache.root / name).write_bytes(archive.read(name))
+    assert all(cache.load(key) is None for key in keys)
+    counts = import_pack(made.path, cache=cache)
+    assert (counts["imported"], counts["already"]) == (3, 0)
+    assert all(cache.load(key) is not None for key in keys)
+    assert results_pack.holds(cache, made.sha256)
+
+
+def test_a_pack_whose_entry_is_no_json_object_imports_nothing(pack, tmp_path):
+    """A JSON member listed with its right sha256 but holding no record: an error naming the
+    pack before anything is written (its digest cannot be computed)."""
+    import hashlib
+    made, _, keys = pack
+    name = f"{keys[0]}.json"
+    manifest = json.loads(zipfile.ZipFile(made.path).read("manifest.json"))
+    manifest["files"][name] = hashlib.sha256(b"[1, 2]").hexdigest()
+    rewrite(made.path, lambda n, d: (n, b"[1, 2]") if n == name else
+            (n, json.dumps(manifest).encode()) if n == "manifest.json" else (n, d))
+    empty = ResultsCache(tmp_path / "empty")
+    with pytest.raises(PackError, match="entry JSON that is no record.*not an object"):
+        import_pack(made.path, cache=empty)
+    assert not empty.root.exists() or not any(empty.root.iterdir())

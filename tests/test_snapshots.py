@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -132,3 +133,95 @@ def test_weight_change_by_hand():
     W1 = np.array([[[3.0, 1.0], [4.0, 0.0]], [[6.0, 1.0], [8.0, 0.0]]])   # (2 snapshots, 2, 2)
     snaps = sn.Snapshots(np.array([0, 5]), 5, W1)
     assert np.allclose(sn.weight_change(snaps), [[0.0, 0.0], [1.0, 0.0]])
+
+
+# -- snapshot files verified whole (issue 25, part 5) ---------------------------------------------
+def _fields(path):
+    with np.load(path, allow_pickle=False) as f:
+        return {name: f[name] for name in f.files}
+
+
+def _resave(path, change, to=None):
+    """Rewrite the snapshot file whole, as np.savez would, with ``change(fields)`` applied;
+    ``to``: save it under another path (its seal, if any, copied along)."""
+    fields = _fields(path)
+    change(fields)
+    target = to or path
+    np.savez_compressed(target, **fields)
+    if to is not None:
+        sn.seal_path(to).write_bytes(sn.seal_path(path).read_bytes())
+
+
+def _one_weight(fields):
+    fields["W1"][-1, 100, 2] += np.float16(0.5)
+
+
+def _one_step(fields):
+    fields["steps"][-1] += 1
+
+
+def _per_epoch(fields):
+    fields["steps_per_epoch"] = np.asarray(fields["steps_per_epoch"] + 1)
+
+
+SNAPSHOT_EDITS = {"one weight changed": _one_weight, "the last step changed": _one_step,
+                  "steps_per_epoch changed": _per_epoch}
+
+
+@pytest.mark.parametrize("kind", sorted(SNAPSHOT_EDITS))
+def test_an_edited_snapshot_file_is_warned_once_and_recorded_again(cache, kind):
+    """A snapshot file rewritten whole with one thing changed (a valid file, the right key) is
+    not served: one warning naming it, then it is recorded again and served without a word."""
+    good = sn.load_snapshots(SMALL, 0, cache=cache)
+    path = sn.snapshot_path(SMALL, 0, cache=cache)
+    _resave(path, SNAPSHOT_EDITS[kind])
+    with pytest.warns(RuntimeWarning, match=f"{path}.* are damaged") as caught:
+        again = sn.load_snapshots(SMALL, 0, cache=cache)
+    assert len([w for w in caught if "snapshots" in str(w.message)]) == 1
+    assert np.array_equal(again.W1, good.W1) and np.array_equal(again.steps, good.steps)
+    assert again.steps_per_epoch == good.steps_per_epoch
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.array_equal(sn.load_snapshots(SMALL, 0, cache=cache).W1, good.W1)
+
+
+def test_snapshots_copied_under_another_key_with_their_key_rewritten_are_not_served(cache):
+    """Seed 1's snapshots copied to seed 0's name (with their seal) and their recorded key
+    edited to match: recorded again for seed 0, not served as seed 0's."""
+    seed0 = sn.record(SMALL, 0)[0].W1.astype(np.float16)
+    sn.load_snapshots(SMALL, 1, cache=cache)
+    path0, path1 = (sn.snapshot_path(SMALL, seed, cache=cache) for seed in (0, 1))
+    key0 = path0.name.split(".")[0]
+    _resave(path1, lambda fields: fields.update(key=np.str_(key0)), to=path0)
+    with pytest.warns(RuntimeWarning, match="snapshots .* are damaged"):
+        again = sn.load_snapshots(SMALL, 0, cache=cache)
+    assert np.array_equal(again.W1, seed0)
+
+
+def test_snapshots_written_before_seals_are_stale_without_a_warning(cache, monkeypatch):
+    """A snapshot file with no seal beside it (as written before seals, here with one weight
+    changed) is missing, silently: recorded again, once."""
+    good = sn.load_snapshots(SMALL, 0, cache=cache)
+    path = sn.snapshot_path(SMALL, 0, cache=cache)
+    _resave(path, _one_weight)
+    sn.seal_path(path).unlink()
+    recorded = []
+    real_record = sn.record
+    monkeypatch.setattr(sn, "record", lambda *a, **k: recorded.append(1) or real_record(*a, **k))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        again = sn.load_snapshots(SMALL, 0, cache=cache)
+        assert np.array_equal(again.W1, good.W1) and recorded == [1]
+        sn.load_snapshots(SMALL, 0, cache=cache)
+    assert recorded == [1]
+
+
+def test_the_seal_is_the_files_sha256_and_name(cache):
+    """``<key>.snapshots.sha256`` beside the file, in ``sha256sum`` format: the file's bytes
+    (which hold its key) and its name."""
+    import hashlib
+    sn.load_snapshots(SMALL, 0, cache=cache)
+    path = sn.snapshot_path(SMALL, 0, cache=cache)
+    seal = path.with_name(path.name.removesuffix(".npz") + ".sha256")
+    assert sn.seal_path(path) == seal
+    assert seal.read_text() == f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}\n"
