@@ -143,7 +143,7 @@ def exit_sentence(returncode: int | None) -> str:
 
 
 def timeout_sentence(seconds: float) -> str:
-    """"timed out after 60 s": what ended a process that ran out of time."""
+    """What ended a process that ran out of time, in words: "timed out after 60 s"."""
     return f"timed out after {seconds:g} s"
 
 
@@ -198,6 +198,8 @@ class Child:
         return self.process is not None
 
     def start(self) -> None:
+        """Start the process (ending first the one this Child still runs, if any)."""
+        self.stop()
         child_reads, parent_writes = os.pipe()
         parent_reads, child_writes = os.pipe()
         try:
