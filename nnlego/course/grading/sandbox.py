@@ -1,8 +1,9 @@
 """The sandbox: a graded notebook's kernel runs under bubblewrap (Debian's ``bwrap``).
 
 The kernel spec ``nnlego-sandbox`` (``make sandbox`` writes it into the venv's
-``share/jupyter/kernels/``) starts ``python -m nnlego.course.grading.sandbox CONNECTION_FILE``, which
-replaces itself with ``bwrap ... python -m nnlego.course.grading.kernel``. Inside, the kernel sees:
+``share/jupyter/kernels/``) starts ``python -m nnlego.course.grading.sandbox CONNECTION_FILE``,
+which replaces itself with ``bwrap ... python -m nnlego.course.grading.kernel``. Inside, the kernel
+sees:
 
 - read-only: ``/usr``, the Python installation and the venv, nnlego's own source folder, the data
   home, and the assignment's released files (``exercises/<assignment>``) when present;
