@@ -9,22 +9,21 @@ A *run* is a pair ``(settings, seed)``. :func:`run_all` trains each missing run 
   the run it belongs to; from a worker the history travels through a queue);
 - ``done(run, result)``: a run finished.
 
-Workers end when their parent dies (``prctl(PR_SET_PDEATHSIG)`` on Linux, and a watchdog thread
-everywhere), and two processes that train the same entry of one results cache train it once (the
-cache's per-entry lock, see :meth:`nnlego.results_cache.ResultsCache.lock`).
+The pool is the standard library's (``ProcessPoolExecutor``, forked workers); its workers end
+when their parent dies (:mod:`nnlego.processes`: SIGTERM from the kernel on Linux, and a watchdog
+thread everywhere), and two processes that train the same entry of one results cache train it
+once (the cache's per-entry lock, see :meth:`nnlego.results_cache.ResultsCache.lock`).
 """
 
 from __future__ import annotations
 
 import concurrent.futures
-import ctypes
 import multiprocessing
 import os
 import signal
-import threading
-import time
 
 from . import experiments as ex
+from . import processes
 
 _EVENTS = None                              # a worker process's queue back to the parent
 
@@ -97,16 +96,5 @@ def _train_in_worker(run, cache):
 def _init_worker(queue, parent_pid):
     global _EVENTS
     _EVENTS = queue
-    try:                                    # Linux: the kernel sends SIGTERM when the parent dies
-        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM))   # PR_SET_PDEATHSIG
-    except (AttributeError, OSError):
-        pass
-    if os.getppid() != parent_pid:          # the parent died before prctl took effect
-        os._exit(1)
-    threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
-
-
-def _watch_parent(parent_pid, interval=0.5):
-    while os.getppid() == parent_pid:
-        time.sleep(interval)
-    os._exit(1)
+    processes.die_with_parent(signal.SIGTERM, parent=parent_pid)
+    processes.watch_parent(parent_pid)

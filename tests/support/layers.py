@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "nnlego"
 LAYERS = {   # from the bottom up
     "core": {"nnlego", "_validation", "runtime", "subnormals", "safe_pickle", "activations",
              "costs", "initializers", "optimizers", "network", "training", "gradcheck",
-             "storage", "files", "tiles", "epoch_data"},
+             "storage", "files", "tiles", "epoch_data", "processes"},
     "data": {"datasets", "data_sources"},
     "analyses": {"bricks", "brick_use", "knockout", "matching", "smoothness", "correlation"},
     "plots": {"plots"},

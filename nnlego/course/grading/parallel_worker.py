@@ -4,13 +4,15 @@ Starting nbgrader costs seconds of imports; a worker pays them once and then run
 task (:func:`nnlego.course.grading.parallel_tasks.grade_here`); each notebook still runs in a fresh
 kernel, started the way the course's ``nbgrader_config.py`` says.
 
-Protocol: the parent writes one task spec as a JSON line on the worker's stdin; the worker
-answers with one outcome JSON line on its original stdout. A worker that dies (killed, out of
-memory, taken down by a submission) or overruns the task's timeout costs the task it was on:
-the parent reports that task failed and starts a new worker for the next one. A worker is
-SIGKILLed when the thread that started it exits (Linux ``PR_SET_PDEATHSIG``), so when its
-parent dies; its kernel then exits on its own (ipykernel's parent poller). Each worker and its
-kernels use one BLAS thread: one task per core.
+The process is a :class:`nnlego.processes.Child`: the parent sends one task spec, the worker
+answers with one outcome (JSON messages over two pipes of their own). A worker that dies (killed,
+out of memory, taken down by a submission) or overruns the task's timeout costs the task it was
+on: the parent reports that task failed, in words ("the worker died: killed by SIGKILL (out of
+memory?)", "the worker timed out after 3600 s"), and starts a new worker for the next one. A
+worker runs in a process group of its own, ended whole, and is SIGKILLed when the thread that
+started it exits (Linux ``PR_SET_PDEATHSIG``), so when its parent dies; its kernel's sandbox
+launcher dies with it (:func:`nnlego.course.grading.sandbox.die_with_the_grader`). Each worker and
+its kernels use one BLAS thread: one task per core.
 
 On a Dask cluster, :func:`run_on_this_machine` is the task: each Dask worker thread keeps one
 such worker process of its own.
@@ -18,18 +20,16 @@ such worker process of its own.
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
-import json
 import os
-import select
-import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
+
+from nnlego import processes
 
 from .parallel_tasks import _QUIET, grade_here, outcome_of
 
@@ -38,72 +38,35 @@ ONE_THREAD = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
                                      "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")}
 
 
-def _die_with_parent():
-    """In the child, before exec: SIGKILL when the parent thread exits. Linux only."""
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
 class Worker:
     """The parent's side: one worker process, restarted when it dies."""
 
     def __init__(self, root):
-        self.root, self.process = str(root), None
-
-    def start(self):
+        self.root = str(root)
         env = {**os.environ, **ONE_THREAD, "PATH": os.pathsep.join(
             [str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", MODULE, self.root], cwd=self.root, env=env,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0,
-            start_new_session=True, preexec_fn=_die_with_parent)
+        self.child = processes.Child(MODULE, self.root, cwd=self.root, env=env,
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
 
     def run(self, spec, on_start=None) -> dict:
         """Send one task and wait for its outcome (at most spec["timeout"] seconds)."""
-        if self.process is None or self.process.poll() is not None:
-            self.start()
+        if not self.child.running:
+            self.child.start()
         start = time.perf_counter()
         if on_start:
-            on_start(spec, self.process.pid)
-        try:
-            self.process.stdin.write((json.dumps(spec) + "\n").encode())
-            ready, _, _ = select.select([self.process.stdout], [], [], spec.get("timeout"))
-            line = self.process.stdout.readline() if ready else None
-        except OSError:           # BrokenPipeError: it died between two tasks
-            line = b""
-        if line:
-            return json.loads(line)
-        error = self._stop(timed_out=line is None, timeout=spec.get("timeout"))
-        return outcome_of(spec, ok=False, error=error, seconds=time.perf_counter() - start)
+            on_start(spec, self.child.process.pid)
+        outcome = self.child.ask(spec, spec.get("timeout"))
+        if outcome is not None:
+            return outcome
+        return outcome_of(spec, ok=False, error=f"the worker {self.child.failure}",
+                          seconds=time.perf_counter() - start)
 
     def kill(self):
         """SIGKILL the worker (and its process group), from any thread."""
-        process = self.process
-        if process is not None:
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-
-    def _stop(self, timed_out, timeout):
-        self.kill()
-        code = self.process.wait()
-        self.process = None
-        if timed_out:
-            return f"stopped after the task timeout of {timeout} s"
-        return f"the worker died ({f'signal {-code}' if code < 0 else f'exit {code}'})"
+        self.child.kill()
 
     def close(self):
-        if self.process is not None and self.process.poll() is None:
-            self.process.stdin.close()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
-                self.process.wait()
-        self.process = None
+        self.child.stop()
 
 
 _THIS_THREAD = threading.local()
@@ -134,16 +97,18 @@ def _local_copy(template: bytes) -> Path:
 
 
 def main(argv=None):
-    """The worker: task specs in on stdin, outcomes out on the original stdout."""
-    root = (argv or sys.argv[1:])[0]
+    """The worker: task specs in, outcomes out, on the channel to its parent."""
+    channel, (root,) = processes.parent_channel(sys.argv[1:] if argv is None else argv)
     os.chdir(root)
-    answers = os.fdopen(os.dup(1), "w")
     os.dup2(_QUIET, 1)
     os.dup2(_QUIET, 2)
     import nbgrader.apps  # noqa: F401  (the slow import, once)
-    for line in sys.stdin:
-        answers.write(json.dumps(grade_here(json.loads(line))) + "\n")
-        answers.flush()
+    while True:
+        try:
+            spec = channel.receive()
+        except EOFError:       # the parent closed the channel, or went away
+            return
+        channel.send(grade_here(spec))
 
 
 if __name__ == "__main__":

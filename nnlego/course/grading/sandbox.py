@@ -2,8 +2,8 @@
 
 The kernel spec ``nnlego-sandbox`` (``make sandbox`` writes it into the venv's
 ``share/jupyter/kernels/``) starts ``python -m nnlego.course.grading.sandbox CONNECTION_FILE``,
-which
-replaces itself with ``bwrap ... python -m nnlego.course.grading.kernel``. Inside, the kernel sees:
+which replaces itself with ``bwrap ... python -m nnlego.course.grading.kernel``. Inside, the kernel
+sees:
 
 - read-only: ``/usr``, the Python installation and the venv, nnlego's own source folder, the data
   home, and the assignment's released files (``exercises/<assignment>``) when present;
@@ -30,8 +30,11 @@ import json
 import os
 import resource
 import shutil
+import signal
 import sys
 from pathlib import Path
+
+from nnlego import processes
 
 KERNEL_NAME = "nnlego-sandbox"
 SCRATCH = "/nnlego-scratch"          # the kernel's private writable tmpfs (HOME, TMPDIR)
@@ -170,20 +173,15 @@ def _key_pipe() -> int | None:
 
 def die_with_the_grader():
     """SIGKILL this launcher (and so bwrap, which it becomes) when the grading process that
-    started it dies, and exit now if that already happened while Python was starting.
+    started it dies, and end now if that already happened while Python was starting
+    (:func:`nnlego.processes.die_with_parent`; the grader's pid is jupyter_client's
+    ``JPY_PARENT_PID``).
 
     bwrap's ``--die-with-parent`` only ties the sandboxed kernel to bwrap; without this, a
     grading worker killed mid-task leaves bwrap and its kernel behind. Linux only."""
-    import ctypes
-    import signal
-
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    started_by = os.environ.get("JPY_PARENT_PID")   # jupyter_client's kernel manager
-    if started_by and started_by.isdigit() and os.getppid() != int(started_by):
-        raise SystemExit("nnlego sandbox: the grading process that started this kernel is gone")
+    started_by = os.environ.get("JPY_PARENT_PID", "")   # jupyter_client's kernel manager
+    processes.die_with_parent(signal.SIGKILL,
+                              parent=int(started_by) if started_by.isdigit() else None)
 
 
 def main(argv=None):

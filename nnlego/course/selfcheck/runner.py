@@ -7,24 +7,23 @@ back (a C-level hang) or the child dies (``os._exit``, a crash), the runner star
 child, runs again the cells that had worked, and goes on. A cell that fails costs only the
 pieces that need the names it would have defined. A cell that ends or forks its process is
 different: the grader's kernel would stop there, so no piece whose tests come after that cell
-passes. The child runs in a session of its own, killed whole at the end: nothing it started
-outlives the check.
+passes. The child is a :class:`nnlego.processes.Child`: a session of its own, ended whole at the
+end (nothing it started outlives the check), dying with the checker, its crashes said in words.
 """
 
 from __future__ import annotations
 
-import os
 import secrets
-import signal
 import subprocess
 import sys
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from pathlib import Path
 
+from nnlego import processes
 from nnlego.course.selfcheck import notebook, registry
 
 GRACE = 10.0            # seconds past a timeout before the child is killed
+WORKER = "nnlego.course.selfcheck.worker"
 SETUP_FACTOR = 10       # the setup cell may fetch the data on a first run: 10 x the timeout
 
 
@@ -62,70 +61,41 @@ class Report:
 class Child:
     """The worker process, restarted (and its good cells replayed) when it dies or hangs.
 
-    A plain ``python -m nnlego.course.selfcheck.worker`` (not multiprocessing, which would import the
-    caller's main script again), in the notebook's folder as Jupyter would run it, talking
-    over two pipes; its stdout and stderr go nowhere.
+    A plain ``python -m nnlego.course.selfcheck.worker`` (not multiprocessing, which would import
+    the caller's main script again), in the notebook's folder as Jupyter would run it; its
+    stdout and stderr go nowhere. After an answer that did not come, ``failure`` says why.
     """
 
     def __init__(self, module_name, folder):
-        self.module_name, self.folder, self.replay, self.process = module_name, folder, [], None
+        self.replay, self.failure = [], None
+        self.worker = processes.Child(WORKER, module_name, cwd=folder, stdin=subprocess.DEVNULL,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def start(self):
-        to_child, from_parent = os.pipe()
-        to_parent, from_child = os.pipe()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "nnlego.course.selfcheck.worker", str(to_child), str(from_child),
-             self.module_name], pass_fds=(to_child, from_child), cwd=self.folder,
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True)
-        os.close(to_child)
-        os.close(from_child)
-        self.out = Connection(from_parent, readable=False)
-        self.conn = Connection(to_parent, writable=False)
-        if self._receive(120.0) is None:
-            self.stop()
-            raise OSError(f"could not start {sys.executable} -m nnlego.course.selfcheck.worker: is "
-                          "nnlego installed for this Python (pip install nnlego)?")
-        for index, source, timeout in self.replay:
-            self.ask(("run", index, source, timeout), timeout, replaying=True)
+        self.worker.start()
+        if self.worker.receive(120.0) is None:
+            raise OSError(f"could not start {sys.executable} -m {WORKER} (it "
+                          f"{self.worker.failure}): is nnlego installed for this Python "
+                          "(pip install nnlego)?")
+        for request in self.replay:
+            self.ask(request, request[-1], replaying=True)
 
     def ask(self, request, timeout, replaying=False):
         """The child's answer, or None if it died or hung (it is then restarted)."""
-        if self.process is None:
+        if not self.worker.running:
             self.start()
-        try:
-            self.out.send(request)
-        except OSError:
-            answer = None
-        else:
-            answer = self._receive(timeout + GRACE)
+        answer = self.worker.ask(request, timeout + GRACE)
         if answer is None:
-            self.stop()
+            self.failure = self.worker.failure
             if not replaying:
                 self.start()
             return None
         if request[0] == "run" and answer[1] == "ok" and not replaying:
-            self.replay.append(request[1:])
+            self.replay.append(request)
         return answer
 
-    def _receive(self, timeout):
-        try:
-            if self.conn.poll(timeout):
-                return self.conn.recv()
-        except (EOFError, OSError):
-            pass
-        return None
-
     def stop(self):
-        if self.process is not None:
-            try:                          # the whole session: forks of learner cells too
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            self.process.wait(10)
-            self.process = None
-            self.out.close()
-            self.conn.close()
+        self.worker.stop()
 
 
 def check_notebook(path, *, assignment=None, seed=None, timeout=60.0, pieces=None,
@@ -152,7 +122,8 @@ def check_notebook(path, *, assignment=None, seed=None, timeout=60.0, pieces=Non
             answer = child.ask(("run", cell.index, cell.source, allowed), allowed)
             if answer is None:
                 report.cells.append(CellResult(cell, "crashed", f"{cell.label} stopped the "
-                                               "Python process running it (or hung in C code)"))
+                                               "Python process running it (or hung in C code); "
+                                               f"the process {child.failure}"))
             else:
                 report.cells.append(CellResult(cell, answer[1], answer[2]))
         answer = child.ask(("names",), 30.0)
@@ -227,7 +198,7 @@ def _verdict(child, piece, index, names, report, seed, timeout):
     answer = child.ask(("check", index, seed, timeout), timeout)
     if answer is None:
         return Verdict(piece.name, "fail", "a time limit", "the check stopped the Python process "
-                       "running it (os._exit?) or hung in C code")
+                       f"running it (os._exit?) or hung in C code; the process {child.failure}")
     return Verdict(piece.name, *answer[1:])
 
 

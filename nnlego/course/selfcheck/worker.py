@@ -1,8 +1,9 @@
 """The process that runs a learner's notebook: its cells, then the pieces' checks.
 
-It runs in a child process of its own (``runner`` starts it), so a learner's cell that exits, hangs
-or floods its output cannot take the checker down. It answers one request at a time on a pipe:
-``("run", cell_index, source, timeout)`` and ``("check", piece_index, seed, timeout)``. The check
+It runs in a child process of its own (``runner`` starts it, a :class:`nnlego.processes.Child`),
+so a learner's cell that exits, hangs or floods its output cannot take the checker down. It
+answers one request at a time on the channel to its parent (JSON messages):
+``["run", cell_index, source, timeout]`` and ``["check", piece_index, seed, timeout]``. The check
 module is imported *before* any learner code runs, so its references to nnlego's own functions are
 bound first; before every check, the modules of nnlego and numpy are put back as they were then, so
 a learner cell that replaced ``nnlego.activations.sigmoid`` (say) cannot change the reference a
@@ -26,10 +27,10 @@ import sys
 import tempfile
 import time
 import traceback
-from multiprocessing.connection import Connection
 
 import numpy as np
 
+from nnlego import processes
 from nnlego.course.selfcheck.base import Failed
 
 MATPLOTLIB_MAGIC = re.compile(r"^(\s*)%matplotlib\b.*$", re.M)
@@ -217,8 +218,8 @@ class Forks:
         return self.seen
 
 
-def serve(requests, answers, module_name):
-    """The child's main loop: read requests, send answers (two one-way connections)."""
+def serve(channel, module_name):
+    """The child's main loop: read requests, send answers (a :class:`nnlego.processes.Channel`)."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)                    # a learner writing to fd 1 or 2 directly is harmless
     os.dup2(devnull, 2)
@@ -228,30 +229,30 @@ def serve(requests, answers, module_name):
     module = importlib.import_module(module_name)
     shell = Shell()
     references, forks = module_state(), Forks()
-    answers.send(("ready",))
+    channel.send(("ready",))
     while True:
-        request = requests.recv()
+        request = channel.receive()
         if request[0] == "run":
             forks.current = request[1]
             ran = run_cell(shell, *request[1:])
             forks.after_cell()
-            answers.send(("ran", *ran))
+            channel.send(("ran", *ran))
         elif request[0] == "check":
             restore(references)
-            answers.send(("checked", *run_piece(module, shell.ns, *request[1:])))
+            channel.send(("checked", *run_piece(module, shell.ns, *request[1:])))
         elif request[0] == "names":
-            answers.send(("names", sorted(k for k in shell.ns if not k.startswith("_")),
+            channel.send(("names", sorted(k for k in shell.ns if not k.startswith("_")),
                           forks.cells()))
         else:
             break
 
 
 def main(argv):
-    """``python -m nnlego.course.selfcheck.worker READ_FD WRITE_FD MODULE`` (started by the runner)."""
-    requests = Connection(int(argv[0]), writable=False)
-    answers = Connection(int(argv[1]), readable=False)
+    """``python -m nnlego.course.selfcheck.worker READ_FD WRITE_FD MODULE`` (the runner starts
+    it)."""
+    channel, (module_name,) = processes.parent_channel(argv)
     try:
-        serve(requests, answers, argv[2])
+        serve(channel, module_name)
     except (EOFError, BrokenPipeError, KeyboardInterrupt):
         pass                              # the runner went away
 
