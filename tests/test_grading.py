@@ -81,6 +81,9 @@ def test_the_token_depends_on_key_nonce_and_cell():
     ("print(open('x').read())", "files"),
     ("!cat /etc/passwd", "shell escape"),
     ("from nnlego.course.grading import guard", "grader"),
+    ("from nnlego.course import grading", "grader"),
+    ("import nnlego . course . grading . guard as g", "grader"),
+    ("from nnlego.course import course_map, grading", "grader"),
 ])
 def test_the_scan_flags_the_tools_of_an_attack(source, reason):
     assert any(reason in found for found in scan.findings(source)), scan.findings(source)

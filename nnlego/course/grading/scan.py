@@ -35,7 +35,8 @@ PATTERNS = {
         "uses an interpreter or process module",
     r"\bos\s*\.\s*(_exit|kill|fork|system|exec\w*|popen|environ|open)\b|\bopen\s*\(":
         "uses processes, the environment or files",
-    r"\bnnlego\s*\.\s*grading\b|__nnlego_guard__": "touches the grader",
+    (r"\bnnlego\s*\.\s*(course\s*\.\s*)?grading\b|\bimport\s+(\w+\s*,\s*)*grading\b"
+     r"|__nnlego_guard__"): "touches the grader",
     r"\bsetattr\s*\(|\bdelattr\s*\(": "sets attributes by name",
     r"^\s*[!%]": "uses a shell escape or a magic",
 }
