@@ -125,15 +125,18 @@ def _prepare_results(progress: bool) -> str:
 
 
 def _holds_the_book(cache: ResultsCache) -> bool:
-    """Does the cache hold every network of the book already (a clone after `make results`,
-    the book's build)? Then no pack is downloaded. False when a data set is missing here."""
+    """Does the cache hold every network of the book already, each entry intact and current (a
+    clone after `make results`, the book's build)? Then no pack is downloaded. False when a data
+    set is missing here, or an entry is stale (written before digests) or damaged: the pack then
+    puts them right instead of the chapter retraining them."""
     from .reproduce import book_entries
 
     try:
         keys = book_entries(3, cache)
     except (OSError, ValueError):   # DataNotFoundError, a damaged data cache: fetch the pack
         return False
-    return set(keys) <= set(cache.keys())
+    there = set(cache.keys())
+    return all(key in there and cache.load(key) is not None for key in keys)
 
 
 def epoch_bar(n_epochs: int, desc: str):

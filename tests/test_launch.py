@@ -3,7 +3,9 @@ what it did and never stops the chapter for a failed download; hints fit where t
 
 from __future__ import annotations
 
+import json
 import os
+import warnings
 from pathlib import Path
 
 import pytest
@@ -107,15 +109,42 @@ def test_a_cache_holding_the_book_downloads_nothing(tmp_path, monkeypatch):
     real_data("mnist", "fashion-mnist")
     from nnlego.reproduce import book_entries
 
-    cache = tmp_path / "full"
-    cache.mkdir()
-    for key in book_entries(3, ResultsCache(cache)):
-        for suffix in (".json", ".npz"):
-            (cache / f"{key}{suffix}").write_text("")   # keys() counts an entry's two files
-    monkeypatch.setenv("NNLEGO_RESULTS", str(cache))
+    cache = ResultsCache(tmp_path / "full")
+    tiny, (key0,) = filled_cache(tmp_path / "tiny", n=1)
+    for key in book_entries(3, cache):           # a tiny network under each of the book's keys
+        cache.save(key, *tiny.load(key0))
+    monkeypatch.setenv("NNLEGO_RESULTS", str(cache.root))
     monkeypatch.setenv(results_pack.URL_ENV, "http://127.0.0.1:9/")   # would fail if tried
     [line] = launch.prepare([], results=True)
     assert line.startswith("results pack: not needed (the results cache")
+
+
+@pytest.mark.parametrize("spoil", ["stale", "damaged"])
+def test_a_cache_with_stale_or_damaged_entries_of_the_book_fetches_the_pack(tmp_path, monkeypatch,
+                                                                           spoil):
+    """Entries written before digests (or edited since) would be retrained in the chapter:
+    the pack is fetched instead (here: from a server that is not there, so it says so)."""
+    real_data("mnist", "fashion-mnist")
+    from nnlego.reproduce import book_entries
+
+    cache = ResultsCache(tmp_path / "full")
+    tiny, (key0,) = filled_cache(tmp_path / "tiny", n=1)
+    keys = book_entries(3, cache)
+    for key in keys:
+        cache.save(key, *tiny.load(key0))
+    meta = cache.root / f"{next(iter(keys))}.json"
+    record = json.loads(meta.read_text())
+    if spoil == "stale":
+        record.pop("digest")
+    else:
+        record["metrics"] = {"test": 0.99}
+    meta.write_text(json.dumps(record))
+    monkeypatch.setenv("NNLEGO_RESULTS", str(cache.root))
+    monkeypatch.setenv(results_pack.URL_ENV, "http://127.0.0.1:9/")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)    # the damaged entry's one warning
+        [line] = launch.prepare([], results=True)
+    assert not line.startswith("results pack: not needed"), line
 
 
 def test_the_epoch_bar_follows_train(capsys):
