@@ -176,6 +176,25 @@ def test_a_read_only_gradebook_is_one_line(course, capsys):
     assert fingerprint(course) == before
 
 
+@pytest.mark.parametrize("unwritable", ["file", "folder"])
+def test_a_gradebook_this_user_cannot_write_is_refused_before_any_grading(course, capsys,
+                                                                          monkeypatch,
+                                                                          unwritable):
+    """The same as a plain user's read-only gradebook, seen as root: the write check comes
+    before the plan, so no task runs for nothing (found at the first merge, each task would)."""
+    gradebook = course / "gradebook.db"
+    target = str(gradebook if unwritable == "file" else course)
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: (
+        False if str(path) == target and mode == os.W_OK else real_access(path, mode, **kw)))
+    before = fingerprint(course)
+    code, _, err = run_cli(["grade", "--root", str(course), "--no-progress"], capsys)
+    assert code == 2
+    one_clear_line(err, str(gradebook), "read-only", target)
+    assert fingerprint(course) == before
+    assert not (course / "autograded").exists()
+
+
 def test_every_kind_of_database_error_has_its_own_words():
     """explain() never falls through to the generic sentence for the kinds above, and the
     generic one still names the gradebook."""

@@ -63,6 +63,19 @@ def opened(db_url: str, course_id: str):
         raise GradebookError(explain(db_url, error)) from error
 
 
+def check_writable(db_url: str) -> None:
+    """GradebookError before any grading if an SQLite gradebook (or its folder, where SQLite
+    writes its journal) cannot be written by this user: found only at the first merge, every
+    task would have run for nothing."""
+    path = where(db_url)
+    if not db_url.startswith("sqlite") or not os.path.isfile(path):
+        return
+    for target in (path, os.path.dirname(path) or "."):
+        if not os.access(target, os.W_OK):
+            raise GradebookError(explain(db_url, PermissionError(
+                f"attempt to write a readonly database: {target} is not writable")))
+
+
 def where(db_url: str) -> str:
     """The gradebook as a reader knows it: the file of an SQLite URL, else the URL without
     its password."""

@@ -136,6 +136,8 @@ def grade(root=".", *, step="autograde", workers=None, scheduler=None, force=Fal
 
 def _run(course, step, workers, scheduler, force, assignments, students, timeout, on_plan,
          on_outcome, on_start) -> Report:
+    if step == "autograde":
+        gbook.check_writable(course.db_url)
     with gbook.opened(course.db_url, course.course_id) as gb, \
             tempfile.TemporaryDirectory(prefix="nnlego-grade-") as private:
         todo, done = plan(course, step, gb, assignments=assignments, students=students,
