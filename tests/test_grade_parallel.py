@@ -19,7 +19,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +27,7 @@ import pytest
 pytest.importorskip("nbgrader", reason="the course extra: pip install -e '.[course]'")
 from nbgrader.api import Gradebook  # noqa: E402
 from support.notebooks import ROOT as REPOSITORY  # noqa: E402
+from support.postgres import PG_URL, fresh_pg_database  # noqa: E402
 
 from nnlego.commands.grade import summary_text  # noqa: E402
 from nnlego.course.grading import gradebook as gbook  # noqa: E402
@@ -37,7 +37,6 @@ pytestmark = pytest.mark.slow
 
 ASSIGNMENTS = synthetic.assignments_of(REPOSITORY)[:2]
 N_STUDENTS = 3
-PG_URL = os.environ.get("NNLEGO_TEST_PG_URL")
 BIN = str(Path(sys.executable).parent)
 
 
@@ -80,18 +79,6 @@ def new_course(blank_course, tmp_path, db="sqlite"):
     shutil.copytree(blank_course, root, ignore=shutil.ignore_patterns("gradebook.db"))
     synthetic.make_course(root, ASSIGNMENTS, repo=REPOSITORY, db_url=url)
     return root, url
-
-
-def fresh_pg_database():
-    import psycopg2
-    name = f"nnlego_{uuid.uuid4().hex[:10]}"
-    server, _ = PG_URL.rsplit("/", 1)
-    connection = psycopg2.connect(f"{server}/postgres".replace("+psycopg2", ""))
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE DATABASE {name}")
-    connection.close()
-    return f"{server}/{name}"
 
 
 @pytest.fixture(scope="module")

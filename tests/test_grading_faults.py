@@ -28,6 +28,7 @@ import pytest
 
 pytest.importorskip("nbgrader", reason="the course extra: pip install -e '.[course]'")
 from support.notebooks import ROOT as REPOSITORY  # noqa: E402
+from support.postgres import PG_URL, fresh_pg_database  # noqa: E402
 
 from nnlego import cli  # noqa: E402
 from nnlego.course.grading import gradebook as gbook  # noqa: E402
@@ -35,7 +36,6 @@ from nnlego.course.grading import synthetic  # noqa: E402
 from nnlego.course.grading.course_lock import CourseBusy, course_lock  # noqa: E402
 
 ASSIGNMENT = "02_forward_pass"
-PG_URL = os.environ.get("NNLEGO_TEST_PG_URL")
 BIN = str(Path(sys.executable).parent)
 
 
@@ -306,17 +306,7 @@ def _second_course(course, db):
     _one_submission(course)
     if db == "sqlite":
         return course, None
-    if not PG_URL:
-        pytest.skip("needs a PostgreSQL server: NNLEGO_TEST_PG_URL (make test starts one)")
-    import psycopg2
-    name = f"nnlego_{uuid.uuid4().hex[:10]}"
-    server = PG_URL.rsplit("/", 1)[0]
-    connection = psycopg2.connect(f"{server}/postgres".replace("+psycopg2", ""))
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0")
-    connection.close()
-    url = f"{server}/{name}"
+    url = fresh_pg_database()
     synthetic.make_course(course, [ASSIGNMENT], repo=REPOSITORY, db_url=url)
     return course, url
 
