@@ -49,7 +49,7 @@ def course_lock(root, db_url: str, course_id: str, *, wait: bool = False, logs="
         raise CourseBusy(busy_message(path)) from None
     try:
         owner(path).write_text(describe_me(), encoding="utf-8")
-        with _database_lock(db_url, course_id, wait, path):
+        with _database_lock(db_url, course_id, wait):
             yield
     finally:
         owner(path).unlink(missing_ok=True)
@@ -76,7 +76,7 @@ def busy_message(path: Path) -> str:
 
 
 @contextlib.contextmanager
-def _database_lock(db_url: str, course_id: str, wait: bool, path: Path):
+def _database_lock(db_url: str, course_id: str, wait: bool):
     """A PostgreSQL session advisory lock for the course (nothing for SQLite: the file lock
     beside it is the one that counts)."""
     if not db_url.startswith("postgresql"):
