@@ -135,8 +135,7 @@ def _holds_the_book(cache: ResultsCache) -> bool:
         keys = book_entries(3, cache)
     except (OSError, ValueError):   # DataNotFoundError, a damaged data cache: fetch the pack
         return False
-    there = set(cache.keys())
-    return all(key in there and cache.load(key) is not None for key in keys)
+    return all(cache.load(key) is not None for key in keys)
 
 
 def epoch_bar(n_epochs: int, desc: str):

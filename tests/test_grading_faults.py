@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 import uuid
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -225,7 +226,7 @@ def test_a_bad_run_is_one_line(course, tmp_path, capsys, fault):
         (course / "grading_logs").write_text("not a folder")
     before = fingerprint(course)
     argv = [a.format(tmp=tmp_path, course=course) for a in argv]
-    with pytest.raises(SystemExit) if argv[0] in ("--workers", "--timeout") else _nothing():
+    with pytest.raises(SystemExit) if argv[0] in ("--workers", "--timeout") else nullcontext():
         code, _, err = run_cli(["grade", *argv, "--no-progress"], capsys)
     if argv[0] in ("--workers", "--timeout"):      # argparse: exit 2, usage and one error line
         err = capsys.readouterr().err
@@ -234,14 +235,6 @@ def test_a_bad_run_is_one_line(course, tmp_path, capsys, fault):
         assert code == 2
         one_clear_line(err, *words)
     assert fingerprint(course) == before
-
-
-class _nothing:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 # --- two graders at once ----------------------------------------------------------------------

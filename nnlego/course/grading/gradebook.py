@@ -72,8 +72,7 @@ def check_writable(db_url: str) -> None:
         return
     for target in (path, os.path.dirname(path) or "."):
         if not os.access(target, os.W_OK):
-            raise GradebookError(explain(db_url, PermissionError(
-                f"attempt to write a readonly database: {target} is not writable")))
+            raise GradebookError(_read_only(path, f"{target} is not writable"))
 
 
 def where(db_url: str) -> str:
@@ -115,8 +114,7 @@ def explain(db_url: str, error: BaseException) -> str:
                 "restore it from a backup, or move it away and run `make exercises` to start "
                 "a new one (the grades it held are then lost)")
     if "readonly database" in low or "read-only" in low:
-        return (f"the gradebook {name} is read-only for this user ({first}); grade as its "
-                "owner, or give this user write access to the file and its folder")
+        return _read_only(name, first)
     if "unable to open database file" in low:
         return (f"the gradebook {name} cannot be opened ({first}): its folder must exist and be "
                 "writable, and the path must not be a folder; fix the path (--db) or the folder")
@@ -128,6 +126,11 @@ def explain(db_url: str, error: BaseException) -> str:
         return (f"the gradebook database {name} does not exist ({first}); create it with UTF-8: "
                 "createdb -E UTF8 -T template0 NAME (book/appendix_b_instructors.md)")
     return f"the gradebook {name} failed: {first}; check the server and the URL (--db)"
+
+
+def _read_only(name: str, detail: str) -> str:
+    return (f"the gradebook {name} is read-only for this user ({detail}); grade as its owner, "
+            "or give this user write access to the file and its folder")
 
 
 def sqlite_url(path) -> str:
