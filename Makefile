@@ -3,7 +3,7 @@
 # Results repeat bit for bit: everything that trains pins BLAS to one thread (nnlego.runtime).
 
 PYTHON ?= python3
-VENV   := .venv
+VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 DATA_STAMP := $(VENV)/.data-stamp
@@ -144,11 +144,12 @@ bench: $(STAMP)
 # The course (nbgrader_config.py; book/appendix_b_instructors.md). nbgrader runs from the repository root
 # with the venv on PATH (it calls `alembic` to create gradebook.db). A=... picks assignments:
 # `make grade A=04_sgd_l2`; the default is every assignment of solutions/.
-NBGRADER    := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/nbgrader
+NBGRADER    := PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/nbgrader
 ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9]*))
 A ?= $(ASSIGNMENTS)
 
-# exercises/ from solutions/ (commit the result; tests/test_solutions.py checks it is current)
+# exercises/ from solutions/ (commit the result; tests/test_solutions.py checks it is current),
+# and every assignment into the gradebook: run it once before the first `make grade`.
 exercises: $(STAMP)
 	@for a in $(ASSIGNMENTS); do $(NBGRADER) generate_assignment $$a --force || exit 1; done
 
@@ -163,26 +164,31 @@ sandbox: $(STAMP)
 	fi
 	@$(PY) -m nnlego sandbox
 
-# Autograde every submission in submitted/<student>/<assignment>/ that the gradebook lacks, in
-# parallel (one task per student and assignment, one worker per core; `nnlego grade --help`),
-# each in the sandbox: a progress bar, then a summary per assignment and the log of each failure.
-# A failing submission costs only itself. `make grade FORCE=1` regrades everything, `W=4` sets
-# the workers.
+# Autograde every submission in submitted/<student>/<assignment>/ that the gradebook lacks, and
+# every resubmission (its files changed since it was graded), in parallel (one task per student
+# and assignment, one worker per core; `nnlego grade --help`), each in the sandbox: a progress
+# bar, then a summary per assignment, what ran and why, and the log of each failure. A failing
+# submission costs only itself. With a roster in the gradebook, folders of students not on it
+# are reported, not graded (`UNKNOWN=1` grades them). `make grade FORCE=1` regrades everything,
+# `W=4` sets the workers.
 GRADE_OPTS = $(if $(filter-out $(ASSIGNMENTS),$(A))$(filter-out $(A),$(ASSIGNMENTS)),\
-  $(foreach a,$(A),--assignment $(a))) $(if $(FORCE),--force) $(if $(W),--workers $(W))
-NNLEGO := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/nnlego
+  $(foreach a,$(A),--assignment $(a))) $(if $(FORCE),--force) $(if $(W),--workers $(W)) \
+  $(if $(UNKNOWN),--include-unknown-students)
+NNLEGO := PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/nnlego
 grade: sandbox
 	$(NNLEGO) grade $(GRADE_OPTS)
 
-# feedback/<student>/<assignment>/*.html for every graded submission, in parallel (hidden tests
+# feedback/<student>/<assignment>/*.html for every graded submission that has none, or whose
+# autograded notebook changed since (a regraded resubmission), in parallel (hidden tests
 # cleared, nbgrader_config.py)
 feedback: $(STAMP)
 	$(NNLEGO) feedback $(GRADE_OPTS)
 
-# grades.csv: one row per student and assignment (manual grades included once entered), and
+# grades.csv: nbgrader's CSV export, one row per student and assignment that anyone has handed
+# in (manual grades included once entered; `nnlego grades --all`: every assignment), and
 # review.csv: every piece the grader flagged for manual review, and why
 grades: $(STAMP)
-	$(NBGRADER) export --to grades.csv
+	$(NNLEGO) grades
 	$(NNLEGO) review
 
 clean:
