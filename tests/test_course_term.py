@@ -226,3 +226,81 @@ def test_grades_csv_of_a_course_nobody_handed_in_to_is_a_header(tmp_path):
     assert (exported, left_out) == ([], [GRADED])
     assert (root / "grades.csv").read_text().splitlines()[0].startswith("assignment,duedate")
     assert len((root / "grades.csv").read_text().splitlines()) == 1
+
+
+# ---- the appendix's sample output is what the commands print ----------------------------
+
+APPENDIX = REPOSITORY / "book" / "appendix_b_instructors.md"
+PLAN_LINE = re.compile(r"^nnlego (grade|feedback): (autograde|feedback) (\d+) submissions "
+                       r"\((?:(.*); )?(\d+) unchanged, skipped\) on (.+)$")
+ROW = re.compile(r"^(\S+) +(\d+) +(\d+) +(\d+) +(\d+)  (-|([\d.]+) / ([\d.]+))$")
+TASKS = re.compile(r"^(\d+) tasks run \((?:(.*); )?(\d+) task-seconds\), (\d+) unchanged, "
+                   r"skipped, (\d+) failed$")
+AGAIN = re.compile(r"^  (\w+): (\S+) (\S+) \(.*\)$")
+LOG = re.compile(r"^  log of (\S+) (\S+): (\S+)$")
+HEADER = re.compile(r"^assignment +tasks +(graded|written) +failed +flagged +mean score$")
+
+
+def _reason_counts(step, words):
+    """{"changed": 1, "new": 2} from "1 resubmitted, 2 new"."""
+    key = {word: why for why, word in planning.REASONS[step].items()}
+    return {key[w.split()[1]]: int(w.split()[0]) for w in (words or "").split(", ") if w}
+
+
+def _why(step, counts, changed=()):
+    why = {task: "changed" for task in changed}
+    for reason, n in counts.items():
+        have = sum(1 for w in why.values() if w == reason)
+        why.update({(f"s{reason}{i}", "a"): reason for i in range(n - have)})
+    return why
+
+
+def appendix_samples():
+    """The appendix's sample lines: plan lines, and summaries (runs of table/summary lines)."""
+    plans, summaries, current = [], [], []
+    for line in APPENDIX.read_text(encoding="utf-8").splitlines():
+        if PLAN_LINE.match(line):
+            plans.append(line)
+        part_of_summary = (HEADER.match(line) or ROW.match(line) or
+                           TASKS.match(line) or (current and line.startswith("  ")))
+        if part_of_summary:
+            current.append(line)
+        elif current:
+            summaries.append(current)
+            current = []
+    return plans, summaries
+
+
+def rebuild(sample):
+    """The Report whose summary the sample claims to be."""
+    (tasks,) = [TASKS.match(line) for line in sample if TASKS.match(line)]
+    run, words, seconds, skipped, failed = tasks.groups()
+    step = "feedback" if sample[0].split()[2:3] == ["written"] else "autograde"
+    changed = [(m[2], m[3]) for m in map(AGAIN.match, sample) if m and m[1] != "log"]
+    logs = [m.groups() for m in map(LOG.match, sample) if m]
+    why = _why(step, _reason_counts(step, words), changed)
+    outcomes = [{"ok": False, "student": s, "assignment": a, "log": log, "seconds": 0.0}
+                for s, a, log in logs]
+    outcomes += [{"ok": True, "seconds": 0.0}] * (int(run) - len(outcomes))
+    if outcomes:
+        outcomes[0] = {**outcomes[0], "seconds": float(seconds)}
+    summary = {m[1]: {"tasks": int(m[2]), "graded": int(m[3]), "failed": int(m[4]),
+                      "flagged": int(m[5]), "mean_score": m[7] and float(m[7]),
+                      "max_score": m[8] and float(m[8])} for m in map(ROW.match, sample) if m}
+    return _report(step, planned=sorted(why), skipped=[("x", "a")] * int(skipped), why=why,
+                   roster=1, outcomes=outcomes, summary=summary)
+
+
+def test_the_appendix_samples_are_what_the_commands_print():
+    plans, summaries = appendix_samples()
+    assert len(plans) >= 3 and len(summaries) >= 2, (plans, summaries)
+    for line in plans:
+        command, step, n, words, skipped, where = PLAN_LINE.match(line).groups()
+        why = _why(step, _reason_counts(step, words))
+        report = _report(step, planned=sorted(why), skipped=[("x", "a")] * int(skipped),
+                         why=why)
+        assert len(why) == int(n), line
+        assert f"nnlego {command}: {plan_text(report)} on {where}" == line
+    for sample in summaries:
+        printed = summary_text(rebuild(sample)).splitlines()
+        assert printed[0 if HEADER.match(sample[0]) else 1:] == sample
