@@ -2,6 +2,7 @@
 # Both create .venv on first use and fetch the data (official sources, else the registry copies).
 # Results repeat bit for bit: everything that trains pins BLAS to one thread (nnlego.runtime).
 
+# VENV=/path/to/venv (environment or command line) uses another virtual environment.
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
