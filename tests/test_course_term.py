@@ -2,11 +2,12 @@
 
 A small course (assignments 2 and 3, a roster of three) is graded with the plain ``nnlego
 grade`` / ``nnlego feedback`` of ``make grade`` / ``make feedback``: a resubmission must be
-graded again and its feedback page rewritten with the new score, and an unchanged submission
-skipped, touched or not; a folder of ``submitted/`` that is not on the roster (a typo) is
-reported and graded only on request; grades.csv leaves out the assignment nobody handed in; a
-submission whose ``timestamp.txt`` is after the due date gets nbgrader's late penalty. The
-cheap tests (folder digests, the plan, the summary's words) run in the default suite.
+graded again and its feedback page rewritten with the new score, an unchanged submission
+skipped, touched or not, and a manual grade entered since must rewrite the page too; a folder of
+``submitted/`` that is not on the roster (a typo) is reported and graded only on request;
+grades.csv leaves out the assignment nobody handed in; a submission whose ``timestamp.txt`` is
+after the due date gets nbgrader's late penalty. The cheap tests (folder digests, the plan, the
+summary's words, the appendix's sample output) run in the default suite.
 """
 
 from __future__ import annotations
@@ -177,6 +178,16 @@ def test_a_resubmission_is_graded_again_and_gets_new_feedback(course, tmp_path):
                                                                         "changed"}
     assert feedback_score(root, "alice") == new_score
     assert parallel.grade(root, step="feedback", workers=2).planned == []
+
+    before = score(root, "bob")[0]
+    with Gradebook(_url(root), "nnlego") as gb:      # a written answer graded by hand
+        (notebook,) = gb.find_submission(GRADED, "bob").notebooks
+        written = next(g for g in notebook.grades if g.auto_score is None and g.max_score)
+        written.manual_score = written.max_score
+        gb.db.commit()
+    by_hand = parallel.grade(root, step="feedback", workers=2)
+    assert by_hand.planned == [("bob", GRADED)] and by_hand.why[("bob", GRADED)] == "changed"
+    assert feedback_score(root, "bob") == score(root, "bob")[0] > before
 
     forced = parallel.grade(root, workers=2, force=True, students=["bob"])
     assert forced.planned == [("bob", GRADED)] and forced.why[("bob", GRADED)] == "forced"

@@ -144,7 +144,7 @@ def summary_text(report) -> str:
 
 
 _WHY = {"changed": {"autograde": "its files changed since it was graded",
-                    "feedback": "its autograded notebook changed since the feedback was written"}}
+                    "feedback": "its autograded notebook or its grades changed since its feedback"}}
 
 
 def _again(report) -> list[str]:

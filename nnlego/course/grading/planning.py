@@ -3,7 +3,8 @@
 A submission is graded when it is new (the gradebook or ``autograded/`` lacks it), when it was
 resubmitted (its files changed since it was graded: :mod:`nnlego.course.grading.records`), or
 with ``force``; otherwise it is skipped as unchanged. Feedback likewise: written when it is
-missing, or when the autograded notebook changed since the feedback was written ("regraded").
+missing, or when the autograded notebook or the submission's grades in the gradebook (a manual
+grade, a comment) changed since the feedback was written ("regraded").
 
 The roster is nbgrader's: the students of the gradebook (``nbgrader db student import
 students.csv``). When it has any, a folder of ``submitted/`` that is not on it (a mistyped
@@ -13,6 +14,7 @@ grading it adds the student to the gradebook (``autograde --create``), and so to
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from . import gradebook as gbook
@@ -62,7 +64,7 @@ def plan(course, step: str, gb, *, assignments=None, students=None, force=False,
     source_step = "submitted" if step == "autograde" else "autograde"
     for task in found:
         source, output = course.folder(source_step, *task), course.folder(step, *task)
-        digest = result.digests[task] = folder_digest(source)
+        digest = result.digests[task] = _digest(gb, step, source, task)
         if not output.is_dir() or (step == "autograde" and task not in in_gradebook):
             result.why[task] = "new"
         elif force:
@@ -71,6 +73,17 @@ def plan(course, step: str, gb, *, assignments=None, students=None, force=False,
             result.why[task] = "changed"
         (result.todo if task in result.why else result.done).append(task)
     return result
+
+
+def _digest(gb, step, source, task) -> str:
+    """What a task is made from: its input folder; for feedback, its grades too (a manual
+    grade entered since changes the page)."""
+    digest = folder_digest(source)
+    if step == "feedback":
+        student, assignment = task
+        digest += ":" + hashlib.sha256(gbook.grades_fingerprint(gb, assignment, student)
+                                       .encode()).hexdigest()
+    return digest
 
 
 def _check_assignments(course, gb, found) -> None:
