@@ -1,7 +1,8 @@
 """Grades as the CSV files Canvas and Moodle import (nnlego.course.lms_export), parsed back.
 
 A small gradebook is made with nbgrader's own API (no grading): three students, two released
-assignments and one never released; one submission missing.
+assignments and one never released; one submission missing. On SQLite, and on PostgreSQL when
+``NNLEGO_TEST_PG_URL`` names a server (scripts/start_postgres.sh).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("nbgrader", reason="the course extra: pip install -e '.[course]'")
+
+from support.postgres import PG_URL, fresh_pg_database  # noqa: E402
 
 from nnlego.course import grade_table, lms_export  # noqa: E402
 
@@ -24,8 +27,13 @@ SCORES = {("ada", "01_one"): {"t1": 2.0, "t2": 1.0}, ("bob", "01_one"): {"t1": 0
 CELLS = {"01_one": {"t1": 2, "t2": 1}, "02_two": {"t3": 4}, "03_unreleased": {"t4": 1}}
 
 
-@pytest.fixture(scope="module")
-def course(tmp_path_factory):
+POSTGRES = pytest.param("postgresql", marks=pytest.mark.skipif(
+    not PG_URL, reason="no PostgreSQL server: eval \"$(bash scripts/start_postgres.sh)\""))
+
+
+@pytest.fixture(scope="module", params=["sqlite", POSTGRES])
+def course(request, tmp_path_factory):
+    """(course root, gradebook URL)."""
     from nbgrader.api import Gradebook
 
     from nnlego.course.grading.gradebook import alembic_on_path
@@ -37,7 +45,8 @@ def course(tmp_path_factory):
     (root / "nbgrader_config.py").write_text(
         'c = get_config()  # noqa\nc.CourseDirectory.course_id = "c1"\n'
         'c.CourseDirectory.release_directory = "exercises"\n')
-    url = f"sqlite:///{root / 'gradebook.db'}"
+    url = f"sqlite:///{root / 'gradebook.db'}" if request.param == "sqlite" else \
+        fresh_pg_database()
     with Gradebook(url, "c1") as gb:
         for assignment, cells in CELLS.items():
             gb.add_assignment(assignment)
@@ -52,7 +61,7 @@ def course(tmp_path_factory):
             for cell, score in cells.items():
                 gb.find_grade(cell, "nb", assignment, student).auto_score = score
         gb.db.commit()
-    return root
+    return root, url
 
 
 def parse(path):
@@ -61,7 +70,7 @@ def parse(path):
 
 
 def test_the_grade_table_reads_every_submission_and_its_cells(course):
-    table = grade_table.read(f"sqlite:///{course / 'gradebook.db'}", "c1")
+    table = grade_table.read(course[1], "c1")
     assert set(table.submissions) == set(SCORES)
     for key, cells in SCORES.items():
         assert table.submissions[key].cells == cells
@@ -70,7 +79,7 @@ def test_the_grade_table_reads_every_submission_and_its_cells(course):
 
 
 def test_canvas_csv_has_canvas_columns_and_the_released_totals(course, tmp_path):
-    rows = lms_export.read_rows(course)
+    rows = lms_export.read_rows(*course)
     path = lms_export.to_canvas(rows, tmp_path / "canvas.csv")
     lines = parse(path)
     assert list(lines[0]) == [*lms_export.CANVAS_COLUMNS, "01_one", "02_two"]
@@ -91,7 +100,7 @@ def test_canvas_csv_has_canvas_columns_and_the_released_totals(course, tmp_path)
                                                 ("idnumber", 3)])
 def test_moodle_csv_has_one_identifier_column_and_one_column_per_assignment(
         course, tmp_path, identifier, column):
-    rows = lms_export.read_rows(course)
+    rows = lms_export.read_rows(*course)
     if identifier != "username":
         with pytest.raises(ValueError, match="bob"):
             lms_export.to_moodle(rows, tmp_path / "m.csv", identifier)
@@ -106,7 +115,7 @@ def test_moodle_csv_has_one_identifier_column_and_one_column_per_assignment(
 
 
 def test_bad_arguments_say_what_is_expected(course, tmp_path):
-    rows = lms_export.read_rows(course)
+    rows = lms_export.read_rows(*course)
     with pytest.raises(ValueError, match="identifier='sis'"):
         lms_export.to_moodle(rows, tmp_path / "m.csv", "sis")
     with pytest.raises(ValueError, match="missing="):

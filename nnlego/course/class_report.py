@@ -10,6 +10,12 @@ tables render it, the plots draw it.
 
 The check outcomes it reads are the records the grader writes for each graded submission
 (:mod:`nnlego.course.grading.outcomes`).
+
+:func:`build` reads the gradebook (:mod:`nnlego.course.grade_table`, SQLite or PostgreSQL) and
+the records, and :func:`assemble` (pure) computes the report: messages grouped by
+:mod:`nnlego.course.error_templates`, chapter links by :mod:`nnlego.course.chapter_sections`,
+the item analysis by :mod:`nnlego.course.item_analysis` (an item is *poor* below a
+discrimination of 0.2), pseudonyms by :mod:`nnlego.course.pseudonyms`.
 """
 
 from __future__ import annotations
