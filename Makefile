@@ -96,8 +96,9 @@ node:
 
 # The book and its PDF (every page links it): incremental, reusing cached notebook outputs and
 # trained results. BOOK_FLAGS="--all -W --keep-going" makes it a strict build (.ci/run).
+# The sandbox: appendix B grades a small synthetic class for its class report.
 BOOK_FLAGS ?=
-book: results mathjax
+book: results mathjax sandbox
 	$(VENV)/bin/jupyter-book build $(BOOK_FLAGS) .
 	$(MAKE) pdf
 	@echo "open _build/html/index.html (the PDF: _build/html/nnlego.pdf)"
