@@ -96,3 +96,11 @@ def test_an_item_without_spread_is_named_not_drawn():
     ax = plots.plot_item_analysis(items)
     assert sum(len(c.get_offsets()) for c in ax.collections) == 2
     assert items[0].cell in ax.get_title()
+
+
+def test_many_items_without_spread_are_counted_in_the_title():
+    report = class_report(rng=np.random.default_rng(0))
+    items = [replace(i, discrimination=None) for i in report.items]
+    ax = plots.plot_item_analysis(items)
+    assert ax.get_title() == f"Item analysis ({len(items)} items without spread)"
+    assert sum(len(c.get_offsets()) for c in ax.collections) == 0

@@ -157,6 +157,27 @@ def test_a_cell_a_spreadsheet_would_run_is_defused(tmp_path):
     assert first["example"] == "'" + evil and first["template"] == "'-1+1"
 
 
+@pytest.mark.parametrize("url, words", [
+    ("https://b.example/book/02_forward_pass.html#sigmoid", "02_forward_pass › sigmoid"),
+    ("https://b.example/book/03_backprop.html", "03_backprop"),
+    ("../book/04_sgd_l2.html#l2", "04_sgd_l2 › l2"), ("https://b.example/", "b.example"),
+    ("", "revisit")])
+def test_a_chapter_link_says_which_section(url, words):
+    from nnlego.course.report_html import section_label
+
+    assert section_label(url) == words
+
+
+def test_a_second_report_into_the_same_folder_leaves_no_stale_figure(tmp_path):
+    two = class_report(rng=np.random.default_rng(0))
+    report_page.write(two, tmp_path)
+    (tmp_path / "figures" / "notes-1.png").write_bytes(b"mine")
+    one = replace(two, assignments=two.assignments[:1])
+    report_page.write(one, tmp_path)
+    names = {p.name for p in (tmp_path / "figures").iterdir()}
+    assert names == {"scores-1.png", "checks-1.png", "items-1.png", "notes-1.png"}
+
+
 def test_anything_but_a_report_is_refused(tmp_path):
     with pytest.raises(TypeError, match="report must be a ClassReport.*got dict"):
         report_page.write({"course": "x"}, tmp_path)

@@ -65,6 +65,15 @@ def link(url, label) -> str:
     return f"{text(label)} ({text(url)})" if url else text(label)
 
 
+def section_label(url) -> str:
+    """A chapter link's words: the page and its section ("02_forward_pass › sigmoid"), from
+    the URL's last path part and its fragment, else its host, else "revisit"."""
+    parsed = urlparse(str(url))
+    page = parsed.path.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html")
+    words = " › ".join(part for part in (page, parsed.fragment) if part)
+    return words or parsed.netloc or "revisit"
+
+
 def table(headers, rows, *, row_classes=None) -> str:
     """A table in a scroll wrapper; ``rows`` hold cells already rendered as HTML, a cell is
     ``(html, css_class)`` or plain html."""

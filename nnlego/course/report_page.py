@@ -38,6 +38,7 @@ from .class_report import (
 TABLES = {"assignments": AssignmentSummary, "checks": CheckSummary, "errors": ErrorGroup,
           "items": ItemStat, "flags": ReviewFlag}
 FIGURE_DPI = 110
+FIGURES = ("scores", "checks", "items")   # figures/<kind>-<assignment number>.png
 
 
 def write(report: ClassReport, out_dir) -> Path:
@@ -48,6 +49,9 @@ def write(report: ClassReport, out_dir) -> Path:
                         f"got {type(report).__name__}")
     out = Path(out_dir)
     (out / "figures").mkdir(parents=True, exist_ok=True)
+    for stale in (out / "figures").glob("*-[0-9]*.png"):   # a previous report's figures
+        if stale.name.split("-")[0] in FIGURES:
+            stale.unlink()
     for name, rows in report.tables().items():
         write_text(out / f"{name}.csv", csv_text(rows, header(name)))
     parts = [_heading(report)]
@@ -131,11 +135,12 @@ def _errors(errors) -> str:
         return "<h3>Common errors</h3><p>No failure message was recorded.</p>"
     rows = [[(e.count, "num"), f"{h.text(e.cell)}<br>{h.text(e.check)}",
              (f"<code>{h.text(e.template)}</code>", "msg"), (h.text(e.example), "msg"),
-             h.students(e.students), h.link(e.chapter_url, "revisit")] for e in errors]
+             h.students(e.students), h.link(e.chapter_url, h.section_label(e.chapter_url))]
+            for e in errors]
     return ("<h3>Common errors, most frequent first</h3>"
             '<p class="note">A template is a failure message with its numbers, names and '
             "shapes masked; the link opens the section that teaches the piece.</p>"
-            + h.table(["students", "check", "template", "example", "who", "chapter"], rows))
+            + h.table(["students", "check", "template", "example", "who", "revisit"], rows))
 
 
 def _items(out, k, items) -> str:

@@ -67,6 +67,14 @@ def plot_fail_shares(checks, *, ax=None, title=None):
     return ax
 
 
+def _item_title(undefined) -> str:
+    if not undefined:
+        return "Item analysis"
+    if len(undefined) > 2:
+        return f"Item analysis ({len(undefined)} items without spread)"
+    return f"Item analysis (no spread: {', '.join(undefined)})"
+
+
 def plot_item_analysis(items, *, ax=None, threshold=DISCRIMINATION_THRESHOLD, title=None):
     """Item analysis, one point per graded cell (``ItemStat``): difficulty (mean score as a
     share of its points; 1 = everyone got it) across, discrimination (its correlation with the
@@ -89,9 +97,7 @@ def plot_item_analysis(items, *, ax=None, threshold=DISCRIMINATION_THRESHOLD, ti
     ax.axhline(threshold, color="0.3", ls="--", lw=1, label=f"threshold {threshold:g}")
     ax.axhline(0, color="0.6", lw=0.6)
     ax.set(xlabel="difficulty (mean share of the points)", ylabel="discrimination",
-           xlim=(-0.05, 1.1), ylim=(-1.05, 1.05),
-           title=title or "Item analysis" + (f" (no spread: {', '.join(undefined)})"
-                                              if undefined else ""))
+           xlim=(-0.05, 1.1), ylim=(-1.05, 1.05), title=title or _item_title(undefined))
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="lower left")
     return ax
