@@ -19,6 +19,7 @@ from nnlego.course import class_report as class_report_module
 from nnlego.course import report_page
 from nnlego.course.class_report import ClassReport
 
+ONE = ("02_forward_pass",)   # one assignment: three figures to draw, not six
 TAGS = {"html", "head", "meta", "title", "style", "body", "main", "h1", "h2", "h3", "p", "a",
         "strong", "nav", "ul", "li", "section", "div", "table", "thead", "tbody", "tr", "th",
         "td", "figure", "img", "figcaption", "code", "br", "span", "details", "summary"}
@@ -117,15 +118,15 @@ def test_only_the_chapter_links_leave_the_page(made):
 
 def test_a_chapter_link_that_is_no_web_address_is_shown_not_linked(tmp_path):
     bad = ["javascript:alert(1)", "data:text/html,<b>x</b>", "JavaScript:alert(1)",
-           "vbscript:msgbox"]
-    report = class_report(rng=np.random.default_rng(0), assignments=("03_backprop",))
+           "vbscript:msgbox", " javascript:alert(2)", "java\tscript:alert(3)"]
+    report = class_report(rng=np.random.default_rng(0))
     groups = [replace(g, chapter_url=url) for g, url in zip(report.error_groups, bad)]
     assert len(groups) == len(bad)
     index = report_page.write(replace(report, error_groups=tuple(groups)), tmp_path)
     page = Page(index.read_text())
     hrefs = [v for t, n, v in page.attrs if n == "href"]
     assert not set(bad) & set(hrefs) and not [h for h in hrefs if ":" in h]
-    assert all(url in "".join(page.text) for url in bad)
+    assert all(url.strip() in "".join(page.text) for url in bad)
 
 
 def test_each_assignment_lists_its_errors_by_count_marks_its_poor_items_flags_come_last(made):
@@ -163,17 +164,25 @@ def test_a_cell_a_spreadsheet_would_run_is_defused(tmp_path):
     ("../book/04_sgd_l2.html#l2", "04_sgd_l2 › l2"), ("https://b.example/", "b.example"),
     ("", "revisit")])
 def test_a_chapter_link_says_which_section(url, words):
+    """The words of the link: where it goes, without opening it."""
     from nnlego.course.report_html import section_label
 
     assert section_label(url) == words
 
 
+@pytest.mark.parametrize("value, shown", [(7.0, "7"), (0.125, "0.12"), (-0.001, "0"),
+                                          (None, "–"), (3, "3"), (2.5, "2.5")])
+def test_numbers_are_shown_short(value, shown):
+    from nnlego.course.report_html import number
+
+    assert number(value) == shown
+
+
 def test_a_second_report_into_the_same_folder_leaves_no_stale_figure(tmp_path):
-    two = class_report(rng=np.random.default_rng(0))
-    report_page.write(two, tmp_path)
-    (tmp_path / "figures" / "notes-1.png").write_bytes(b"mine")
-    one = replace(two, assignments=two.assignments[:1])
-    report_page.write(one, tmp_path)
+    (tmp_path / "figures").mkdir()
+    for name in ("scores-2.png", "items-12.png", "notes-1.png"):   # a report of 12, and mine
+        (tmp_path / "figures" / name).write_bytes(b"old")
+    report_page.write(class_report(rng=np.random.default_rng(0), assignments=ONE), tmp_path)
     names = {p.name for p in (tmp_path / "figures").iterdir()}
     assert names == {"scores-1.png", "checks-1.png", "items-1.png", "notes-1.png"}
 
@@ -181,9 +190,6 @@ def test_a_second_report_into_the_same_folder_leaves_no_stale_figure(tmp_path):
 def test_anything_but_a_report_is_refused(tmp_path):
     with pytest.raises(TypeError, match="report must be a ClassReport.*got dict"):
         report_page.write({"course": "x"}, tmp_path)
-
-
-ONE = ("02_forward_pass",)   # one assignment: three figures to draw, not six
 
 
 # -- the command --------------------------------------------------------------------------------

@@ -40,10 +40,13 @@ def text(value) -> str:
 
 
 def number(value, digits=2) -> str:
+    """A float with at most ``digits`` decimals, trailing zeros dropped (7.0 -> "7")."""
     if value is None:
         return UNSET
-    return f"{value:.{digits}f}".rstrip("0").rstrip(".") if isinstance(value, float) else text(
-        value)
+    if not isinstance(value, float):
+        return text(value)
+    shown = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if shown == "-0" else shown
 
 
 def percent(share) -> str:
