@@ -61,7 +61,7 @@ def run(args) -> int:
               f"{sum(e.count for e in report.error_groups if e.assignment == a.assignment)} "
               "failures in common errors" for a in report.assignments]
     if args.lms:
-        lines.append(f"grades for {args.lms.capitalize()}: {export_grades(report, args, out)}")
+        lines.append(f"grades for {args.lms.capitalize()}: {export_grades(root, args, out)}")
     if not report.anonymized:
         lines.append("it shows student ids: keep it out of the repository (or --anonymize)")
     print("\n".join(lines))
@@ -89,22 +89,17 @@ def _check_options(args):
                              "e.g. 02_forward_pass")
 
 
-def grade_rows(report) -> list[dict]:
-    """One row per graded (student, assignment): ``student``, ``assignment``, ``score``,
-    ``max_score``, in the report's order (what :mod:`nnlego.course.lms_export` writes)."""
-    return [{"student": student, "assignment": a.assignment, "score": score,
-             "max_score": a.max_score}
-            for a in report.assignments for student, score in zip(a.students, a.scores)]
-
-
-def export_grades(report, args, out) -> Path:
+def export_grades(root, args, out) -> Path:
+    """The grades as the platform's import CSV: every student and released assignment of the
+    gradebook, real ids (:func:`nnlego.course.lms_export.read_rows`), not only the report's."""
     from nnlego.course import lms_export
 
+    rows = lms_export.read_rows(root, args.db)
     path = Path(out) / f"grades-{args.lms}.csv"
     if args.lms == "canvas":
-        lms_export.to_canvas(grade_rows(report), path)
+        lms_export.to_canvas(rows, path)
     elif args.moodle_identifier:
-        lms_export.to_moodle(grade_rows(report), path, identifier=args.moodle_identifier)
+        lms_export.to_moodle(rows, path, identifier=args.moodle_identifier)
     else:
-        lms_export.to_moodle(grade_rows(report), path)
+        lms_export.to_moodle(rows, path)
     return path

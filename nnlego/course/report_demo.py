@@ -19,6 +19,7 @@ numbers come from :func:`items_sentence` and :func:`flags_sentence`.
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +50,7 @@ def graded_demo_class(repo, out, students: int = 10, assignments=DEMO_ASSIGNMENT
     if out.exists() and any(out.iterdir()):
         raise ValueError(f"out={str(out)!r} is not empty; pass a new folder")
     synthetic.make_course(out, assignments, repo=repo)
+    _copy_the_book(repo, out)
     roster = synthetic.draw_class(students, assignments, rng=rng, repo=repo)
     synthetic.write_class(out, roster, rng=rng, repo=repo)
     report = parallel.grade(out, workers=workers)
@@ -58,6 +60,16 @@ def graded_demo_class(repo, out, students: int = 10, assignments=DEMO_ASSIGNMENT
                            f"first: {first['student']} {first['assignment']}: {first['error']} "
                            f"(log: {first['log']})")
     return out
+
+
+def _copy_the_book(repo, out):
+    """The publication settings and the chapters, as a clone of the course has them: the
+    report's common errors link to the sections that teach their pieces."""
+    if (repo / "_config.yml").is_file():
+        shutil.copy2(repo / "_config.yml", out / "_config.yml")
+    (out / "book").mkdir(exist_ok=True)
+    for chapter in (repo / "book").glob("[0-9][0-9]_*.md"):
+        shutil.copy2(chapter, out / "book" / chapter.name)
 
 
 def course_source(start) -> Path:
