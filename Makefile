@@ -9,7 +9,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 DATA_STAMP := $(VENV)/.data-stamp
 
-.PHONY: help install data results release-pack browser node mathjax actionlint axe sandbox test test-all lint book book-ci book-check pdf publish bench exercises grade feedback grades clean
+.PHONY: help install data results release-pack browser node mathjax actionlint axe sandbox test test-all lint book book-ci book-check pdf publish bench exercises grade feedback grades report clean
 
 help:
 	@echo "make book    build the Jupyter Book and its PDF into _build/html (sets up .venv and the data)"
@@ -23,6 +23,7 @@ help:
 	@echo "make bench   the speed benchmarks (installs the CPU build of PyTorch into .venv)"
 	@echo "make exercises  regenerate exercises/ from solutions/ with nbgrader"
 	@echo "make grade / feedback / grades  autograde submitted/ (in the sandbox), feedback/, grades.csv"
+	@echo "make report  the class report: what did my class get wrong? (report/index.html + CSV)"
 	@echo "make sandbox  bubblewrap (apt) and the sandboxed grading kernel nnlego-sandbox"
 
 $(STAMP): pyproject.toml
@@ -96,8 +97,9 @@ node:
 
 # The book and its PDF (every page links it): incremental, reusing cached notebook outputs and
 # trained results. BOOK_FLAGS="--all -W --keep-going" makes it a strict build (.ci/run).
+# The sandbox: appendix B grades a small synthetic class for its class report.
 BOOK_FLAGS ?=
-book: results mathjax
+book: results mathjax sandbox
 	$(VENV)/bin/jupyter-book build $(BOOK_FLAGS) .
 	$(MAKE) pdf
 	@echo "open _build/html/index.html (the PDF: _build/html/nnlego.pdf)"
@@ -172,8 +174,9 @@ sandbox: $(STAMP)
 # submission costs only itself. With a roster in the gradebook, folders of students not on it
 # are reported, not graded (`UNKNOWN=1` grades them). `make grade FORCE=1` regrades everything,
 # `W=4` sets the workers.
-GRADE_OPTS = $(if $(filter-out $(ASSIGNMENTS),$(A))$(filter-out $(A),$(ASSIGNMENTS)),\
-  $(foreach a,$(A),--assignment $(a))) $(if $(FORCE),--force) $(if $(W),--workers $(W)) \
+PICKED_OPTS = $(if $(filter-out $(ASSIGNMENTS),$(A))$(filter-out $(A),$(ASSIGNMENTS)),\
+  $(foreach a,$(A),--assignment $(a)))
+GRADE_OPTS = $(PICKED_OPTS) $(if $(FORCE),--force) $(if $(W),--workers $(W)) \
   $(if $(UNKNOWN),--include-unknown-students)
 NNLEGO := PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/nnlego
 grade: sandbox
@@ -191,6 +194,14 @@ feedback: $(STAMP)
 grades: $(STAMP)
 	$(NNLEGO) grades
 	$(NNLEGO) review
+
+# report/: the class report (`nnlego report --help`): per assignment the score distribution, per
+# check the share failing it and the common errors with the chapter to revisit, the item
+# analysis, the review flags; index.html (offline) and CSV tables. It shows student ids (report/
+# is in .gitignore): ANON=1 shows pseudonyms; LMS=canvas or LMS=moodle also writes the grades
+# as that platform's import CSV; A=... picks assignments.
+report: $(STAMP)
+	$(NNLEGO) report $(PICKED_OPTS) $(if $(ANON),--anonymize) $(if $(LMS),--lms $(LMS))
 
 clean:
 	rm -rf _build .pytest_cache
