@@ -1,7 +1,8 @@
 """Grades as the CSV files Canvas and Moodle import (nnlego.course.lms_export), parsed back.
 
 A small gradebook is made with nbgrader's own API (no grading): three students, two released
-assignments and one never released; one submission missing. On SQLite, and on PostgreSQL when
+assignments and one never released (in the gradebook, handed in by nobody: ``make exercises``
+puts every assignment there); one submission missing. On SQLite, and on PostgreSQL when
 ``NNLEGO_TEST_PG_URL`` names a server (scripts/start_postgres.sh).
 """
 
@@ -23,7 +24,7 @@ STUDENTS = {"ada": ("Ada", "Lovelace", "ada@uni.edu", "4711"),
             "cy": ("Cy", "Young, Jr.", "cy@uni.edu", "4713")}
 SCORES = {("ada", "01_one"): {"t1": 2.0, "t2": 1.0}, ("bob", "01_one"): {"t1": 0.0, "t2": 1.0},
           ("cy", "01_one"): {"t1": 2.0, "t2": 0.0}, ("ada", "02_two"): {"t3": 3.5},
-          ("cy", "02_two"): {"t3": 1.25}, ("ada", "03_unreleased"): {"t4": 1.0}}
+          ("cy", "02_two"): {"t3": 1.25}}     # nobody has handed in 03_unreleased
 CELLS = {"01_one": {"t1": 2, "t2": 1}, "02_two": {"t3": 4}, "03_unreleased": {"t4": 1}}
 
 

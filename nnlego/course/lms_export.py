@@ -1,8 +1,9 @@
 """Grades for a learning management system: the CSV files Canvas and Moodle import.
 
 One row per student, one column per assignment (its total score in the gradebook, rounded to
-2 decimals). Assignments never released (no folder in the course's release directory,
-``exercises/``) are left out: the LMS has no such assignment yet.
+2 decimals). Assignments never released (nobody has handed them in: ``make exercises`` puts all
+of them in the gradebook at once) are left out, as ``make grades`` leaves them out
+(:mod:`nnlego.course.grading.export`): the LMS has no such assignment yet.
 
 **Canvas** (Grades > Import): the columns of Canvas's own gradebook export, then one column per
 assignment, headed by its name (a name Canvas does not know creates a new assignment)::
@@ -72,21 +73,15 @@ def rows_of(table, released) -> list[StudentGrades]:
 
 
 def read_rows(course_root, db_url=None) -> list[StudentGrades]:
-    """The rows of the course in course_root: its gradebook, released assignments only."""
+    """The rows of the course in course_root: its gradebook, released assignments only (those
+    somebody has handed in, the rule of ``make grades``: :mod:`nnlego.course.grading.export`)."""
     from nnlego.course import grade_table
     from nnlego.course.grading.parallel import load_course
 
     course = load_course(course_root, db_url)
     table = grade_table.read(course.db_url, course.course_id)
-    release = course.root / _release_directory(course.root)
-    return rows_of(table, [a for a in table.assignments if (release / a).is_dir()])
-
-
-def _release_directory(root) -> str:
-    from traitlets.config.loader import PyFileConfigLoader
-
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
-    return config.CourseDirectory.get("release_directory", "release")
+    handed_in = {assignment for _, assignment in table.submissions}
+    return rows_of(table, [a for a in table.assignments if a in handed_in])
 
 
 def _assignments(rows) -> list[str]:
