@@ -109,4 +109,7 @@ def summary_text(report) -> str:
     lines.append(f"{len(report.outcomes)} tasks run ({seconds:.0f} task-seconds), "
                  f"{len(report.skipped)} already done, {len(report.failures)} failed")
     lines += [f"  log of {o['student']} {o['assignment']}: {o['log']}" for o in report.failures]
+    lines += [f"  {o['student']} {o['assignment']}: left out of the submission: "
+              f"{'; '.join(o['dropped'][:3])}{' ...' if len(o['dropped']) > 3 else ''}"
+              for o in report.outcomes if o.get("dropped")]
     return "\n".join(lines)
