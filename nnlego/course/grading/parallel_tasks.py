@@ -78,7 +78,8 @@ def grade_here(spec: dict) -> dict:
             api = _api(spec["root"], db_url)
             result = converters.run(api, spec["step"], spec["assignment"], spec["student"],
                                     Path(tmp) / "staged")
-            log.write(result.get("error") or "")
+            log.write("".join(f"nnlego: left out of the submission: {line}\n"
+                              for line in result["dropped"]) + (result.get("error") or ""))
             log.flush()
             outcome = outcome_of(spec, **result_of(spec, db_url, result["success"]))
             if result["dropped"]:

@@ -136,7 +136,7 @@ def _copy_folder(source, dest, relative, limits, keep, budget, dropped):
         where = relative / entry.name
         shown = repr(str(where))[1:-1]
         if not plain_name(entry.name):
-            dropped.append(f"{shown}: an odd name (not printable UTF-8), left out")
+            dropped.append(f"{shown}: an odd name (not printable UTF-8)")
             continue
         mode = entry.stat(follow_symlinks=False).st_mode
         if stat.S_ISDIR(mode):
@@ -148,7 +148,7 @@ def _copy_folder(source, dest, relative, limits, keep, budget, dropped):
         if keep is not None and not keep(where, False):
             continue
         if not stat.S_ISREG(mode):
-            dropped.append(f"{shown}: {_kind(mode)}, left out")
+            dropped.append(f"{shown}: {_kind(mode)}")
             continue
         dropped.extend(_copy_file(entry.path, dest / entry.name, shown, limits, budget))
 
@@ -161,24 +161,23 @@ def _first_the_notebooks(entry):
 
 def _copy_file(path, target, shown, limits, budget) -> list[str]:
     if budget["files"] <= 0:
-        return [f"{shown}: more than {limits.max_files} files, left out"]
+        return [f"{shown}: more than {limits.max_files} files"]
     fd = open_regular(path)
     if fd is None:
-        return [f"{shown}: changed into something else than a regular file, left out"]
+        return [f"{shown}: changed into something else than a regular file"]
     with os.fdopen(fd, "rb") as handle:
         size = os.fstat(handle.fileno()).st_size
         if size > budget["bytes"]:
             return [f"{shown}: {size:,} bytes, over the {limits.max_bytes:,} bytes a "
-                    "submission may hold, left out"]
+                    "submission may hold"]
         out = os.open(target, CREATE, 0o644)
         with os.fdopen(out, "wb") as copy:
             copied = _copy_limited(handle, copy, budget["bytes"])
-    budget["files"] -= 1
-    budget["bytes"] -= copied
     if copied < 0:
         os.unlink(target)
-        return [f"{shown}: grew past the {limits.max_bytes:,} bytes a submission may hold, "
-                "left out"]
+        return [f"{shown}: grew past the {limits.max_bytes:,} bytes a submission may hold"]
+    budget["files"] -= 1
+    budget["bytes"] -= copied
     return []
 
 
