@@ -140,6 +140,9 @@ def summary_text(report) -> str:
                  f"{len(report.failures)} failed")
     lines += _again(report) + _roster(report)
     lines += [f"  log of {o['student']} {o['assignment']}: {o['log']}" for o in report.failures]
+    lines += [f"  {o['student']} {o['assignment']}: left out of the submission: "
+              f"{'; '.join(o['dropped'][:3])}{' ...' if len(o['dropped']) > 3 else ''}"
+              for o in report.outcomes if o.get("dropped")]
     return "\n".join(lines)
 
 

@@ -19,12 +19,20 @@ Here the score is decided outside the kernel:
 A kernel that dies (``os._exit``, a memory limit) or stays busy after a timed-out cell is
 interrupted is stopped: the cells after it are marked "not run", the notebook is still scored
 and gets feedback. Output beyond ``max_output_bytes`` per cell is dropped.
+
+The kernel never runs in the folder nbgrader writes (``autograded/<student>/<assignment>/``):
+it starts from a private copy of that folder's regular files (which the sandbox binds read-only
+and copies into the kernel's own size-bounded tmpfs, :mod:`nnlego.course.grading.sandbox`), and
+nothing it writes is ever read back. What comes back from a run is the executed notebook, from
+nbgrader's memory, and the grader writes it (and ``nnlego_review.json``) into a folder the
+kernel could not write.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import queue
 import secrets
 import shutil
@@ -39,7 +47,7 @@ from nbgrader import utils
 from nbgrader.preprocessors import Execute, SaveAutoGrades
 from traitlets import Integer, Unicode
 
-from nnlego.course.grading import guard, sandbox, scan
+from nnlego.course.grading import guard, safe_files, sandbox, scan
 
 
 class SandboxKernelManager(AsyncKernelManager):
@@ -59,6 +67,8 @@ class SandboxKernelManager(AsyncKernelManager):
         # the launcher's whole environment (jupyter_client passes nothing else on)
         kw["env"] = {**kw.get("env", {}), **sandbox.kernel_environment(),
                      "NNLEGO_GRADER_KEY": self.grader_key.hex()}
+        if getattr(self, "released", None):
+            kw["env"]["NNLEGO_RELEASED"] = self.released
         return await super()._async_pre_start_kernel(**kw)
 
     async def _async_cleanup_resources(self, restart=False):
@@ -103,7 +113,30 @@ class ProtectedExecute(Execute):
     def preprocess(self, nb, resources=None, km=None):
         self._dead, self._sizes = None, {}
         self._record = resources.setdefault("nnlego", {"passed": {}, "flags": {}})
-        return super().preprocess(nb, resources, km=km)
+        metadata = resources.setdefault("metadata", {})
+        folder = metadata.get("path")       # where nbgrader writes: the kernel never sees it
+        start = tempfile.mkdtemp(prefix="nnlego-start-")
+        try:
+            if folder:
+                safe_files.copy_regular(folder, start, limits=safe_files.Limits.from_env())
+            metadata["path"] = start        # the kernel's start: a copy, never read back
+            return super().preprocess(nb, resources, km=km)
+        finally:
+            metadata["path"] = folder
+            safe_files.remove_tree(start)
+
+    def create_kernel_manager(self):
+        km = super().create_kernel_manager()
+        km.released = self._released()
+        return km
+
+    def _released(self):
+        """exercises/<assignment> of the course being graded, if there is one."""
+        course = self.config.get("CourseDirectory", {})
+        assignment = self.resources.get("nbgrader", {}).get("assignment")
+        folder = Path(course.get("root", os.getcwd()), course.get("release_directory",
+                                                                  "release"), assignment or "")
+        return str(folder.resolve()) if assignment and folder.is_dir() else None
 
     async def async_execute_cell(self, cell, cell_index, execution_count=None,
                                  store_history=True):

@@ -1,6 +1,9 @@
 """The grading kernel: ipykernel with :mod:`nnlego.course.grading.guard` installed before any
 cell runs.
 
+It starts in its own working folder, a tmpfs of the sandbox, filled with a copy of the folder the
+grader prepared (``NNLEGO_WORK_START``, read-only): nothing it writes there leaves the sandbox.
+
 ``python -m nnlego.course.grading.kernel -f CONNECTION_FILE`` (the sandbox launcher runs it inside
 bubblewrap). The guard's snapshot is taken after the kernel is set up (so ``sys.stdout`` is
 already the kernel's stream) and before the first cell, with NumPy and nnlego imported.
@@ -12,6 +15,7 @@ import sys
 def main(argv=None):
     # Not the working folder: a submitted numpy.py must not shadow NumPy (for the tests either).
     sys.path[:] = [p for p in sys.path if p not in ("", ".") and not _is_cwd(p)]
+    _fill_workdir()
     from nnlego.course.grading import guard
 
     key = guard.read_key()
@@ -29,6 +33,16 @@ def main(argv=None):
                                                                   "--IPKernelApp.parent_handle=1"])
     guard.install(app.shell, key)
     app.start()
+
+
+def _fill_workdir():
+    """Copy the grader's start folder (read-only) into the working folder (the kernel's own)."""
+    import os
+    import shutil
+
+    start = os.environ.pop("NNLEGO_WORK_START", None)
+    if start and os.path.isdir(start):
+        shutil.copytree(start, os.getcwd(), symlinks=True, dirs_exist_ok=True)
 
 
 def _is_cwd(path):

@@ -20,7 +20,6 @@ the task was made from (:mod:`nnlego.course.grading.records`).
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 import threading
@@ -229,14 +228,11 @@ def _dask(specs, address, template):
 def _review_flags(course, student, assignment) -> bool:
     """True if the course's grading step flagged a piece for review (its review file)."""
     try:
-        from .scan import REVIEW_FILE  # the sandboxed grader's (issue 15), when installed
+        from .scan import REVIEW_FILE, read_review  # the sandboxed grader's (issue 15)
     except ImportError:
         return False
-    path = course.folder("autograde", student, assignment) / REVIEW_FILE
-    try:
-        return any(record.get("flags") for record in json.loads(path.read_text()).values())
-    except (OSError, ValueError, AttributeError):
-        return False
+    review = read_review(course.folder("autograde", student, assignment) / REVIEW_FILE)
+    return any(isinstance(record, dict) and record.get("flags") for record in review.values())
 
 
 def summarize(gb, report) -> dict:

@@ -8,13 +8,15 @@ A task is a plain dict (a *spec*), so it travels to a worker process or a Dask w
 
 ``grade_here(spec)`` runs it with nbgrader's Python API (``NbGraderAPI.autograde`` /
 ``generate_feedback``: the code behind ``nbgrader autograde ASSIGNMENT --student STUDENT
---force``) on the course's own ``nbgrader_config.py``, so its kernel and grading steps apply;
+--force``, as :mod:`nnlego.course.grading.converters` makes it read only a staged copy of the
+submission) on the course's own ``nbgrader_config.py``, so its kernel and grading steps apply;
 it runs inside a worker process (:mod:`nnlego.course.grading.parallel_worker`), never in the parent.
 Autograding writes into the task's own copy of the template gradebook
 (:mod:`nnlego.course.grading.gradebook`), then the checks' outcomes into
 ``grading_logs/outcomes/`` (:mod:`nnlego.course.grading.outcomes`). A task returns an
 *outcome* dict, ``{"ok", "step", "student", "assignment", "seconds", "log", "error",
-"result"}``, and never raises.
+"result"}`` (and ``"dropped"``: one line per file of the submission left out), and never
+raises.
 """
 
 from __future__ import annotations
@@ -79,6 +81,8 @@ def record_checks(spec: dict, api, outcome: dict, seconds: float, log) -> None:
 
 def grade_here(spec: dict) -> dict:
     """Run one task in this process, its output (fds 1 and 2) in its log; its outcome."""
+    from . import converters
+
     start = time.perf_counter()
     Path(spec["log"]).parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -88,13 +92,13 @@ def grade_here(spec: dict) -> dict:
             os.dup2(log.fileno(), 2)
             db_url = prepare_db(spec, tmp)
             api = _api(spec["root"], db_url)
-            if spec["step"] == "autograde":
-                result = api.autograde(spec["assignment"], spec["student"], force=True,
-                                       create=True)
-            else:
-                result = api.generate_feedback(spec["assignment"], spec["student"], force=True)
-            log.write(result.get("error") or "")
+            result = converters.run(api, spec["step"], spec["assignment"], spec["student"],
+                                    Path(tmp) / "staged")
+            log.write("".join(f"nnlego: left out of the submission: {line}\n"
+                              for line in result["dropped"]) + (result.get("error") or ""))
             outcome = outcome_of(spec, **result_of(spec, db_url, result["success"]))
+            if result["dropped"]:
+                outcome["dropped"] = result["dropped"]
             if outcome["ok"] and spec["step"] == "autograde":
                 record_checks(spec, api, outcome, time.perf_counter() - start, log)
             log.flush()

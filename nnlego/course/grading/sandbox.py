@@ -7,16 +7,22 @@ sees:
 
 - read-only: ``/usr``, the Python installation and the venv, nnlego's own source folder, the data
   home, and the assignment's released files (``exercises/<assignment>``) when present;
-- read-write: its working folder (``autograded/<student>/<assignment>/``, nbgrader's choice), the
-  private folder of its connection file and sockets, and a private scratch tmpfs (``HOME``,
-  ``TMPDIR``); ``/tmp`` is an empty read-only tmpfs (a course under /tmp stays out of reach);
+- read-write: its working folder ``/nnlego-work``, a private tmpfs filled at start with a copy
+  of the folder the launcher was started in (the grader's private copy of
+  ``autograded/<student>/<assignment>/``, bound read-only at ``/nnlego-start``), the private
+  folder of its connection file and sockets, and a private scratch tmpfs (``HOME``,
+  ``TMPDIR``); ``/tmp`` is an empty read-only tmpfs (a course under /tmp stays out of reach).
+  The kernel writes no folder of the course: what it leaves in its tmpfs goes with it, and what
+  the grader keeps of a run is the executed notebook, from nbgrader's memory;
 - nothing else, the rest of the tree read-only: no ``solutions/``, no ``gradebook.db``, no
   other student's ``submitted/``, no home folder, no network (``--unshare-net``: the kernel
   talks to nbgrader over Unix sockets, the IPC transport).
 
 Limits (``resource.setrlimit``, inherited through bwrap): address space ``NNLEGO_GRADER_MEMORY``
 (default 4 GiB), CPU time ``NNLEGO_GRADER_CPU`` (default 900 s per notebook), files of at most
-256 MiB. The grading key arrives in ``NNLEGO_GRADER_KEY`` and goes on through a pipe only.
+``NNLEGO_GRADER_FILE_SIZE`` (default 256 MiB); each tmpfs holds at most ``NNLEGO_GRADER_DISK``
+(default 1 GiB; bwrap 0.8's ``--size``, without it the tmpfs is unbounded). The grading key
+arrives in ``NNLEGO_GRADER_KEY`` and goes on through a pipe only.
 
 jupyter_client makes a kernel's ``env`` its *whole* environment, so the launcher inherits nothing
 of the grader's: no ``HOME``, no ``NNLEGO_DATA``. What the kernel needs is decided once, in the
@@ -26,11 +32,13 @@ limits, the BLAS thread counts, the locale), and handed to the launcher as its e
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import resource
 import shutil
 import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -38,10 +46,13 @@ from nnlego import processes
 
 KERNEL_NAME = "nnlego-sandbox"
 SCRATCH = "/nnlego-scratch"          # the kernel's private writable tmpfs (HOME, TMPDIR)
+WORK = "/nnlego-work"                # the kernel's working folder, a private tmpfs
+START = "/nnlego-start"              # what WORK starts with (read-only; copied by the kernel)
 COURSE_MARKERS = ("solutions", "gradebook.db", "submitted", "nbgrader_config.py")
 PASS_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "LANG", "LC_ALL")
 # what the launcher reads (the limits, where the released files are), passed on when set
-LAUNCHER_ENV = ("NNLEGO_GRADER_MEMORY", "NNLEGO_GRADER_CPU", "NNLEGO_RELEASED")
+LAUNCHER_ENV = ("NNLEGO_GRADER_MEMORY", "NNLEGO_GRADER_CPU", "NNLEGO_GRADER_FILE_SIZE",
+                "NNLEGO_GRADER_DISK", "NNLEGO_RELEASED")
 
 
 def kernel_spec(python: str = sys.executable) -> dict:
@@ -70,8 +81,10 @@ def kernel_environment(environ=None) -> dict[str, str]:
     """The environment the sandbox launcher gets, decided in the grader's own process.
 
     ``NNLEGO_DATA`` is the grader's data home (``$NNLEGO_DATA``, else the user cache folder of
-    the grader's ``HOME``) as an absolute path; the limits, ``NNLEGO_RELEASED``, the BLAS thread
-    counts and the locale pass on when set. Nothing else of the grader's environment does.
+    the grader's ``HOME``) as an absolute path; ``PYTHONPATH`` the folder of the grader's own
+    nnlego package (so the launcher and the kernel run the same nnlego as the grader); the
+    limits, ``NNLEGO_RELEASED``, the BLAS thread counts and the locale pass on when set.
+    Nothing else of the grader's environment does.
     """
     from nnlego.datasets import ENV_VAR, data_home
 
@@ -80,7 +93,15 @@ def kernel_environment(environ=None) -> dict[str, str]:
     env = {name: environ[name] for name in LAUNCHER_ENV + PASS_ENV if name in environ}
     env[ENV_VAR] = str(home)
     env["PATH"] = f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin"
+    env["PYTHONPATH"] = str(_source_root())     # the launcher runs the grader's own nnlego
     return env
+
+
+def _source_root() -> Path:
+    """The folder that holds the nnlego package this process runs."""
+    import nnlego
+
+    return Path(nnlego.__file__).resolve().parent.parent
 
 
 def data_home_for_kernel() -> Path:
@@ -131,21 +152,24 @@ def bwrap_command(connection_file: str, workdir: Path, key_fd: int | None) -> li
     command = ["bwrap", "--die-with-parent", "--unshare-all", "--cap-drop", "ALL",
                "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib",
                "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
-               "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", SCRATCH]
+               "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+               *_sized_tmpfs(SCRATCH), *_sized_tmpfs(WORK)]
     for name in ("ld.so.cache", "localtime", "passwd", "group", "fonts"):
         command += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
     data = data_home_for_kernel()
     for path in dict.fromkeys(_read_only_paths(workdir, data)):
         command += ["--ro-bind", str(path), str(path)]
     private = str(Path(connection_file).resolve().parent)
-    command += ["--bind", str(workdir), str(workdir), "--bind", private, private,
+    command += ["--ro-bind", str(workdir), START, "--bind", private, private,
                 "--remount-ro", "/", "--remount-ro", "/tmp",   # (its binds stay writable)
-                "--chdir", str(workdir), "--clearenv"]
+                "--chdir", WORK, "--clearenv"]
     env = {"PATH": f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin", "HOME": SCRATCH,
            "TMPDIR": SCRATCH, "MPLCONFIGDIR": f"{SCRATCH}/matplotlib",
            "IPYTHONDIR": f"{SCRATCH}/ipython", "JUPYTER_RUNTIME_DIR": f"{SCRATCH}/jupyter",
-           "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "agg"}
+           "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "agg",
+           "PYTHONPATH": str(_source_root())}    # (only its nnlego/ is bound, read-only)
     env["NNLEGO_DATA"] = str(data)
+    env["NNLEGO_WORK_START"] = START
     env.update({name: os.environ[name] for name in PASS_ENV if name in os.environ})
     if key_fd is not None:
         env["NNLEGO_GRADER_KEY_FD"] = str(key_fd)
@@ -155,13 +179,34 @@ def bwrap_command(connection_file: str, workdir: Path, key_fd: int | None) -> li
                       str(Path(connection_file).resolve())]
 
 
+def _limit(name, default) -> int:
+    return int(float(os.environ.get(name) or default))
+
+
+def _sized_tmpfs(path) -> list[str]:
+    """bwrap's arguments for a tmpfs at path of at most NNLEGO_GRADER_DISK bytes."""
+    if not _bwrap_sizes_tmpfs():
+        return ["--tmpfs", path]
+    return ["--size", str(_limit("NNLEGO_GRADER_DISK", 2 ** 30)), "--tmpfs", path]
+
+
+@functools.cache
+def _bwrap_sizes_tmpfs() -> bool:
+    try:
+        done = subprocess.run(["bwrap", "--help"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return "--size" in done.stdout + done.stderr
+
+
 def set_limits():
     """Memory, CPU time and file size limits for the kernel and everything it starts."""
-    memory = int(float(os.environ.get("NNLEGO_GRADER_MEMORY", 4 * 2 ** 30)))
-    cpu = int(float(os.environ.get("NNLEGO_GRADER_CPU", 900)))
+    memory = _limit("NNLEGO_GRADER_MEMORY", 4 * 2 ** 30)
+    cpu = _limit("NNLEGO_GRADER_CPU", 900)
+    size = _limit("NNLEGO_GRADER_FILE_SIZE", 256 * 2 ** 20)
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (256 * 2 ** 20, 256 * 2 ** 20))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
 
 
 def _key_pipe() -> int | None:

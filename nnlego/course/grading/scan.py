@@ -22,6 +22,8 @@ from pathlib import Path
 from nbformat.notebooknode import NotebookNode
 from nbgrader.utils import is_grade, is_solution
 
+from . import safe_files
+
 REVIEW_FILE = "nnlego_review.json"
 PATTERNS = {
     r"\bget_ipython\b|\bIn\s*\[|\b_ih\b|\b_i\d*\b|\bOut\s*\[": "reaches into IPython",
@@ -151,12 +153,19 @@ def write_review(resources, record):
         return
     path = Path(folder) / REVIEW_FILE
     notebook = resources.get("nbgrader", {}).get("notebook", "notebook")
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
-        data = {}
+    data = read_review(path)
     data[notebook] = {"passed": record["passed"], "flags": record["flags"]}
-    path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+    safe_files.write_file(path, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode())
+
+
+def read_review(path) -> dict:
+    """The review file at path; {} if it is missing, not a regular file (never followed or
+    opened if a link, FIFO or device) or not a JSON object."""
+    try:
+        data = json.loads(safe_files.read_regular(path) or b"{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 REVIEW_COLUMNS = ("student", "assignment", "notebook", "piece", "reason")
@@ -168,7 +177,7 @@ def collect_flags(root, out: str = "review.csv") -> list[dict]:
     root, rows = Path(root), []
     for path in sorted((root / "autograded").glob(f"*/*/{REVIEW_FILE}")):
         student, assignment = path.parent.parent.name, path.parent.name
-        for notebook, record in json.loads(path.read_text(encoding="utf-8")).items():
+        for notebook, record in read_review(path).items():
             for piece, reasons in record.get("flags", {}).items():
                 rows += [{"student": student, "assignment": assignment, "notebook": notebook,
                           "piece": piece, "reason": reason} for reason in reasons]
