@@ -148,9 +148,10 @@ NBGRADER    := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/nbgrader
 ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9]*))
 A ?= $(ASSIGNMENTS)
 
-# exercises/ from solutions/ (commit the result; tests/test_solutions.py checks it is current)
+# exercises/ from solutions/, all or nothing: a failed step leaves exercises/ as it was (commit
+# the result; tests/test_solutions.py checks it is current)
 exercises: $(STAMP)
-	@for a in $(ASSIGNMENTS); do $(NBGRADER) generate_assignment $$a --force || exit 1; done
+	$(NNLEGO) course exercises
 
 # Debian's bubblewrap and the grading kernel spec nnlego-sandbox in the venv: every submission
 # runs in it (nbgrader_config.py; nnlego/course/grading/sandbox.py says what it can see).

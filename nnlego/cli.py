@@ -18,7 +18,7 @@ import sys
 
 from . import __version__
 
-COMMANDS = ("data", "results", "reproduce", "check", "grade", "review", "sandbox")   # modules
+COMMANDS = ("data", "results", "reproduce", "check", "grade", "review", "sandbox", "course")   # modules
 # (commands/grade.py registers both ``grade`` and ``feedback``)
 _FIXES = {  # what to do about the OS errors a user meets
     errno.EEXIST: "a file is where a folder is needed; move it or choose another folder",
