@@ -6,8 +6,10 @@ instructor's own git repository (kept private: it holds the solutions), cloned f
 one (its remote ``upstream``), whose hidden tests draw other numbers: every
 ``default_rng(<integer>)`` inside a ``### BEGIN HIDDEN TESTS`` block of ``solutions/`` gets a
 seed of its own, derived from the course's secret (``.nnlego-course-secret``, made once, kept
-in the private repository) and the public seed, so equal seeds stay equal. Private seeds are
-at least :data:`PRIVATE_FLOOR` (public ones are small), so re-seeding is idempotent.
+in the private repository) and the public seed, so equal seeds stay equal, and the same
+number written elsewhere in the hidden tests (a tuple of seeds looped over) is replaced too.
+Private seeds are at least :data:`PRIVATE_FLOOR` (public ones are small), so re-seeding is
+idempotent.
 
 Updating is the same command again: it merges ``upstream`` (upstream's side wins where both
 changed a line, so a changed hidden test arrives with its public seed), re-seeds what is new,
@@ -31,6 +33,7 @@ SECRET_FILE = ".nnlego-course-secret"
 PRIVATE_FLOOR = 10**9
 _HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", re.S)
 _SEED = re.compile(r"(default_rng\(\s*)(\d+)(\s*\))")
+_NUMBER = re.compile(r"(?<![\w.])\d+(?![\w.])")
 
 
 def private_seed(secret: str, assignment: str, notebook: str, public: int) -> int:
@@ -40,15 +43,21 @@ def private_seed(secret: str, assignment: str, notebook: str, public: int) -> in
 
 def reseed(text: str, secret: str, assignment: str, notebook: str) -> str:
     """A source notebook's text with every public seed of its hidden tests made private (the
-    rest of the file byte for byte the same)."""
-    def seed(match):
-        value = int(match.group(2))
-        if value >= PRIVATE_FLOOR:
-            return match.group(0)
-        return f"{match.group(1)}{private_seed(secret, assignment, notebook, value)}" \
-               f"{match.group(3)}"
+    rest of the file byte for byte the same). A seed is an integer written in
+    ``default_rng(<integer>)`` in a hidden block; the same number is replaced wherever it is
+    written in the hidden blocks (``for s in (1408, 1409): ... default_rng(s)`` stays
+    consistent with ``default_rng(1408)``)."""
+    seeds = {int(m.group(2)) for block in _HIDDEN.findall(text) for m in _SEED.finditer(block)}
+    seeds = {seed for seed in seeds if seed < PRIVATE_FLOOR}
+    if not seeds:
+        return text
 
-    return _HIDDEN.sub(lambda block: _SEED.sub(seed, block.group(0)), text)
+    def number(match):
+        value = int(match.group(0))
+        return str(private_seed(secret, assignment, notebook, value)) if value in seeds \
+            else match.group(0)
+
+    return _HIDDEN.sub(lambda block: _NUMBER.sub(number, block.group(0)), text)
 
 
 def hidden_seeds(root) -> dict[str, list[int]]:

@@ -17,7 +17,7 @@ Calibration (tests/test_similarity.py, measured on the repository): a wrong answ
 solution with one slip (``tests/wrong_solutions/``) is up to 0.99 alike to the solution, so
 only an identical stream counts against the solution; against nnlego's functions, the right
 answers of ``tests/correct_alternatives/`` and the wrong ones stay at or below 0.86, pasted
-functions at 1.0. Solution cells under 40 tokens (9 of 52 autograded pieces: sigmoid,
+functions at 1.0. Solution cells under 40 tokens (10 of the 42 answer code cells: sigmoid,
 subfactorial, ...) are never flagged: a pasted one-liner and an honest one look the same.
 """
 
