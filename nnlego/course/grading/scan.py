@@ -139,7 +139,8 @@ def copies(nb, resources) -> dict[str, list[str]]:
     own source (:mod:`.similarity`). The course root is the one above the submission's folder
     (``<root>/autograded/<student>/<assignment>``), else the working directory."""
     info, folder = resources.get("nbgrader", {}), resources.get("metadata", {}).get("path")
-    roots = ([Path(folder).resolve().parents[2]] if folder else []) + [Path.cwd()]
+    above = Path(folder).resolve().parents if folder else []
+    roots = ([above[2]] if len(above) > 2 else []) + [Path.cwd()]
     solutions = next((found for root in roots if (found := similarity.solution_cells(
         root, info.get("assignment", ""), info.get("notebook", "")))), {})
     found = {}
