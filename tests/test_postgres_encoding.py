@@ -82,6 +82,7 @@ def test_a_sql_ascii_gradebook_is_refused_with_the_fix_and_nothing_changes(cours
             pass
 
 
+@pytest.mark.slow
 def test_nbgrader_alone_loses_the_released_notebook_on_sql_ascii(course):
     """The fault itself (what `make exercises` did before): nbgrader on a SQL_ASCII database
     fails mid-way and the released notebook is gone. Kept to prove the check is needed."""

@@ -121,7 +121,7 @@ def nnlego_functions_the_solutions_name():
         cells = similarity.solution_cells(ROOT, assignment, notebook_name(assignment))
         for grade_id, source in cells.items():
             for name in sorted(similarity._names(source)):
-                for where, tokens in similarity.nnlego_functions().get(name, []):
+                for where, tokens in similarity.nnlego_function(name):
                     module, _, function = where.rpartition(".")
                     if len(tokens) < similarity.MIN_TOKENS or where in seen or \
                             module.startswith(("course", "commands")):
@@ -148,7 +148,7 @@ def test_the_calibration_margin_is_documented():
         for source in read_submission(path).answers.values():
             parts = [n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef)]
             for name in similarity._names(source):
-                for _, reference in similarity.nnlego_functions().get(name, []):
+                for _, reference in similarity.nnlego_function(name):
                     if len(reference) >= similarity.MIN_TOKENS:
                         highest = max([highest] + [similarity.alike(
                             similarity.normalised(p), reference) for p in parts])

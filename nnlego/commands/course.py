@@ -16,8 +16,12 @@ from nnlego.commands import positive_int
 
 
 def add_parser(subparsers):
-    course = subparsers.add_parser("course", help="the instructor's course: exercises, lock, "
-                                   "private, certs", description=__doc__.split("\n\n")[1])
+    course = subparsers.add_parser(
+        "course", help="the instructor's course: exercises, lock, private, certs",
+        description="The instructor's course: regenerate exercises/ all or nothing, close the "
+        "course to other users of a shared machine, make or update a private course with "
+        "hidden tests of its own, make the certificates of a Dask grading cluster "
+        "(book/appendix_b_instructors.md).")
     actions = course.add_subparsers(dest="action", required=True, metavar="ACTION")
     exercises = actions.add_parser("exercises", help="regenerate exercises/ from solutions/, "
                                    "all or nothing")

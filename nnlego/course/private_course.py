@@ -96,8 +96,8 @@ def make_private(dest, upstream=None, branch: str = "main", assignments=None) ->
         if not upstream:
             raise ValueError(f"dest={str(dest)!r} does not exist: pass --upstream (the public "
                              "course's URL or folder) to create it")
-        subprocess.run(["git", "clone", "--quiet", "--origin", "upstream", "--branch", branch,
-                        str(upstream), str(dest)], check=True, capture_output=True)
+        _git(dest.parent if dest.parent.is_dir() else ".", "clone", "--quiet", "--origin",
+             "upstream", "--branch", branch, str(upstream), str(dest))
         old = os.umask(0o077)
         try:
             (dest / SECRET_FILE).write_text(secrets.token_hex(16) + "\n")

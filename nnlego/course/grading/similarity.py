@@ -31,7 +31,7 @@ import json
 import keyword
 import re
 import tokenize
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 SAME_AS_SOLUTION = 1.0     # the solution's cell: the same stream, names and layout aside
@@ -84,8 +84,7 @@ def alike(answer: list[str], reference: list[str]) -> float:
 
 
 @lru_cache(maxsize=1)
-def nnlego_functions() -> dict[str, list[tuple[str, list[str]]]]:
-    """{name: [(module.name, tokens)]} of every function in nnlego's own source."""
+def _function_nodes() -> dict[str, list[tuple[str, ast.AST]]]:
     found = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         try:
@@ -96,8 +95,14 @@ def nnlego_functions() -> dict[str, list[tuple[str, list[str]]]]:
         for node in ast.walk(tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 found.setdefault(node.name, []).append((f"{module}.{node.name}", node))
-    return {name: [(where, normalised(node)) for where, node in nodes]
-            for name, nodes in found.items()}
+    return found
+
+
+@cache
+def nnlego_function(name: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(module.name, tokens) of every function called name in nnlego's own source."""
+    return tuple((where, tuple(normalised(node))) for where, node in
+                 _function_nodes().get(name, []))
 
 
 def _names(source) -> set[str]:
@@ -123,9 +128,8 @@ def copied(answer: str, solution: str | None) -> list[str]:
         parts = [n for n in ast.parse(answer).body if isinstance(n, ast.FunctionDef)]
     except SyntaxError:
         parts = []
-    functions = nnlego_functions()
     for name in sorted(_names(answer) | _names(solution or "")):
-        for where, reference in functions.get(name, []):
+        for where, reference in nnlego_function(name):
             score = max((alike(normalised(part), reference) for part in parts), default=0.0)
             if len(reference) >= MIN_TOKENS and score >= THRESHOLD:
                 reasons.append(f"reproduces nnlego's own {where} (similarity {score:.2f})")
