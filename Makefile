@@ -2,13 +2,14 @@
 # Both create .venv on first use and fetch the data (official sources, else the registry copies).
 # Results repeat bit for bit: everything that trains pins BLAS to one thread (nnlego.runtime).
 
+# VENV=/path/to/venv (environment or command line) uses another virtual environment.
 PYTHON ?= python3
-VENV   := .venv
+VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 DATA_STAMP := $(VENV)/.data-stamp
 
-.PHONY: help install data results release-pack browser node mathjax actionlint axe sandbox test test-all lint book book-ci book-check pdf publish bench exercises grade feedback grades clean
+.PHONY: help install data results release-pack browser node mathjax actionlint axe sandbox test test-all lint book book-ci book-check pdf publish bench exercises grade feedback grades report clean
 
 help:
 	@echo "make book    build the Jupyter Book and its PDF into _build/html (sets up .venv and the data)"
@@ -22,6 +23,7 @@ help:
 	@echo "make bench   the speed benchmarks (installs the CPU build of PyTorch into .venv)"
 	@echo "make exercises  regenerate exercises/ from solutions/ with nbgrader"
 	@echo "make grade / feedback / grades  autograde submitted/ (in the sandbox), feedback/, grades.csv"
+	@echo "make report  the class report: what did my class get wrong? (report/index.html + CSV)"
 	@echo "make sandbox  bubblewrap (apt) and the sandboxed grading kernel nnlego-sandbox"
 
 $(STAMP): pyproject.toml
@@ -95,8 +97,9 @@ node:
 
 # The book and its PDF (every page links it): incremental, reusing cached notebook outputs and
 # trained results. BOOK_FLAGS="--all -W --keep-going" makes it a strict build (.ci/run).
+# The sandbox: appendix B grades a small synthetic class for its class report.
 BOOK_FLAGS ?=
-book: results mathjax
+book: results mathjax sandbox
 	$(VENV)/bin/jupyter-book build $(BOOK_FLAGS) .
 	$(MAKE) pdf
 	@echo "open _build/html/index.html (the PDF: _build/html/nnlego.pdf)"
@@ -144,12 +147,13 @@ bench: $(STAMP)
 # The course (nbgrader_config.py; book/appendix_b_instructors.md). nbgrader runs from the repository root
 # with the venv on PATH (it calls `alembic` to create gradebook.db). A=... picks assignments:
 # `make grade A=04_sgd_l2`; the default is every assignment of solutions/.
-NBGRADER    := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/nbgrader
+NBGRADER    := PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/nbgrader
 ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9]*))
 A ?= $(ASSIGNMENTS)
 
 # exercises/ from solutions/, all or nothing: a failed step leaves exercises/ as it was (commit
-# the result; tests/test_solutions.py checks it is current)
+# the result; tests/test_solutions.py checks it is current), and every assignment into the
+# gradebook: run it once before the first `make grade`.
 exercises: $(STAMP)
 	$(NNLEGO) course exercises
 
@@ -164,27 +168,41 @@ sandbox: $(STAMP)
 	fi
 	@$(PY) -m nnlego sandbox
 
-# Autograde every submission in submitted/<student>/<assignment>/ that the gradebook lacks, in
-# parallel (one task per student and assignment, one worker per core; `nnlego grade --help`),
-# each in the sandbox: a progress bar, then a summary per assignment and the log of each failure.
-# A failing submission costs only itself. `make grade FORCE=1` regrades everything, `W=4` sets
-# the workers.
-GRADE_OPTS = $(if $(filter-out $(ASSIGNMENTS),$(A))$(filter-out $(A),$(ASSIGNMENTS)),\
-  $(foreach a,$(A),--assignment $(a))) $(if $(FORCE),--force) $(if $(W),--workers $(W))
-NNLEGO := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/nnlego
+# Autograde every submission in submitted/<student>/<assignment>/ that the gradebook lacks, and
+# every resubmission (its files changed since it was graded), in parallel (one task per student
+# and assignment, one worker per core; `nnlego grade --help`), each in the sandbox: a progress
+# bar, then a summary per assignment, what ran and why, and the log of each failure. A failing
+# submission costs only itself. With a roster in the gradebook, folders of students not on it
+# are reported, not graded (`UNKNOWN=1` grades them). `make grade FORCE=1` regrades everything,
+# `W=4` sets the workers.
+PICKED_OPTS = $(if $(filter-out $(ASSIGNMENTS),$(A))$(filter-out $(A),$(ASSIGNMENTS)),\
+  $(foreach a,$(A),--assignment $(a)))
+GRADE_OPTS = $(PICKED_OPTS) $(if $(FORCE),--force) $(if $(W),--workers $(W)) \
+  $(if $(UNKNOWN),--include-unknown-students)
+NNLEGO := PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/nnlego
 grade: sandbox
 	$(NNLEGO) grade $(GRADE_OPTS)
 
-# feedback/<student>/<assignment>/*.html for every graded submission, in parallel (hidden tests
+# feedback/<student>/<assignment>/*.html for every graded submission that has none, or whose
+# autograded notebook changed since (a regraded resubmission), in parallel (hidden tests
 # cleared, nbgrader_config.py)
 feedback: $(STAMP)
 	$(NNLEGO) feedback $(GRADE_OPTS)
 
-# grades.csv: one row per student and assignment (manual grades included once entered), and
+# grades.csv: nbgrader's CSV export, one row per student and assignment that anyone has handed
+# in (manual grades included once entered; `nnlego grades --all`: every assignment), and
 # review.csv: every piece the grader flagged for manual review, and why
 grades: $(STAMP)
-	$(NBGRADER) export --to grades.csv
+	$(NNLEGO) grades
 	$(NNLEGO) review
+
+# report/: the class report (`nnlego report --help`): per assignment the score distribution, per
+# check the share failing it and the common errors with the chapter to revisit, the item
+# analysis, the review flags; index.html (offline) and CSV tables. It shows student ids (report/
+# is in .gitignore): ANON=1 shows pseudonyms; LMS=canvas or LMS=moodle also writes the grades
+# as that platform's import CSV; A=... picks assignments.
+report: $(STAMP)
+	$(NNLEGO) report $(PICKED_OPTS) $(if $(ANON),--anonymize) $(if $(LMS),--lms $(LMS))
 
 clean:
 	rm -rf _build .pytest_cache

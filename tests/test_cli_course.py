@@ -24,7 +24,7 @@ def options_of(command):
 
 def test_every_course_command_is_on_the_one_command_line():
     choices = next(a for a in cli.build_parser()._actions if a.dest == "command").choices
-    assert {"grade", "feedback", "review", "sandbox", "check"} <= set(choices)
+    assert {"grade", "feedback", "grades", "review", "sandbox", "check"} <= set(choices)
 
 
 def test_grade_and_feedback_take_the_same_options_and_feedback_is_its_own_command(capsys):

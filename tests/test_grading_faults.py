@@ -323,7 +323,7 @@ def test_two_graders_at_once_never_grade_twice(course, db):
     assert "another nnlego grade or feedback is running" in err2 and "--wait" in err2
     assert "Traceback" not in err2 + err3
     assert waiting.returncode == 0, err3
-    assert _tasks_run(out3) == 0 and "1 already done" in out3
+    assert _tasks_run(out3) == 0 and "1 unchanged, skipped" in out3
     with gbook.opened(url or gbook.sqlite_url(course / "gradebook.db"), "nnlego") as gb:
         assert len(gbook.graded(gb)) == 1
 
@@ -353,4 +353,4 @@ def test_a_grader_killed_mid_run_leaves_no_lock_behind(course):
     assert again.returncode == 0, err
     with gbook.opened(gbook.sqlite_url(course / "gradebook.db"), "nnlego") as gb:
         assert len(gbook.graded(gb)) == 1
-    assert _tasks_run(out) == 1 - int(out.split(" already done")[0].split()[-1])
+    assert _tasks_run(out) == 1 - int(out.split(" unchanged, skipped")[0].split()[-1])

@@ -10,6 +10,12 @@ tables render it, the plots draw it.
 
 The check outcomes it reads are the records the grader writes for each graded submission
 (:mod:`nnlego.course.grading.outcomes`).
+
+:func:`build` reads the gradebook (:mod:`nnlego.course.grade_table`, SQLite or PostgreSQL) and
+the records, and :func:`assemble` (pure) computes the report: messages grouped by
+:mod:`nnlego.course.error_templates`, chapter links by :mod:`nnlego.course.chapter_sections`,
+the item analysis by :mod:`nnlego.course.item_analysis` (an item is *poor* below a
+discrimination of 0.2), pseudonyms by :mod:`nnlego.course.pseudonyms`.
 """
 
 from __future__ import annotations
@@ -136,3 +142,159 @@ def _cell(value):
     if isinstance(value, float):
         return round(value, 4)
     return value
+
+
+# -- building the report from the gradebook and the grader's check outcomes -----------------
+def build(course_root, db_url=None, *, assignments=None, anonymize=False,
+          book_url=None) -> ClassReport:
+    """The :class:`ClassReport` of the course in ``course_root``: its gradebook (``db_url``,
+    default the course's nbgrader_config.py), the grader's check outcomes
+    (``grading_logs/outcomes/``), only ``assignments`` if given. ``anonymize`` puts stable
+    pseudonyms (:mod:`nnlego.course.pseudonyms`) in place of every student id. Chapter links
+    start at ``book_url`` (default ``html.baseurl`` of the course's ``_config.yml``; none
+    without it: ``chapter_url`` is then "")."""
+    from nnlego.course import chapter_sections, grade_table, pseudonyms
+    from nnlego.course.grading import outcomes
+    from nnlego.course.grading.parallel import load_course
+
+    course = load_course(course_root, db_url)
+    table = grade_table.read(course.db_url, course.course_id, assignments)
+    records = list(outcomes.read(course.root, sorted(table.assignments)))
+    submitted_root = course.root / course.folders["submitted"]
+    submitted = {(p.parent.name, p.name) for p in submitted_root.glob("*/*") if p.is_dir()}
+    links = chapter_sections.links(course.root, table.assignments, book_url)
+    report = assemble(course.course_id or course.root.name, table, records,
+                      submitted=submitted, links=links)
+    if anonymize:
+        students = set(table.students) | {s for s, _ in table.submissions} | \
+            {s for s, _ in submitted} | {r["student"] for r in records}
+        report = anonymized(report, pseudonyms.pseudonyms(sorted(students),
+                                                          pseudonyms.salt(course.root)))
+    return report
+
+
+def assemble(course: str, table, records, *, submitted=(), links=None) -> ClassReport:
+    """The report of a :class:`~nnlego.course.grade_table.GradeTable` and outcome records
+    (:mod:`nnlego.course.grading.outcomes`); pure. Records of submissions not in the
+    gradebook are left out."""
+    records = [r for r in records if (r["student"], r["assignment"]) in table.submissions]
+    return ClassReport(course=course, anonymized=False,
+                       assignments=_summaries(table, records, set(submitted)),
+                       checks=_checks(table, records),
+                       error_groups=_error_groups(table, records, links or {}),
+                       items=_items(table), flags=_flags(table, records))
+
+
+def _summaries(table, records, submitted):
+    out = []
+    for name, cells in table.assignments.items():
+        graded = table.of(name)
+        mine = [r for r in records if r["assignment"] == name]
+        seconds = [r["seconds"] for r in mine if r.get("seconds") is not None]
+        flagged = {r["student"] for r in mine if r.get("flags")} | \
+            {s.student for s in graded if s.flagged}
+        handed_in = {s for s, a in submitted if a == name} | {s.student for s in graded}
+        out.append(AssignmentSummary(name, len(handed_in), len(graded), len(flagged),
+                                     tuple(s.student for s in graded),
+                                     tuple(s.score for s in graded), cells.max_score,
+                                     float(sum(seconds)) if seconds else None))
+    return tuple(out)
+
+
+def _failures(table, records):
+    """{(assignment, cell, check): [kind, reached, [(student, message) of failures]]}, in the
+    assignments' cell order and the checks' line order."""
+    found = {}
+    for record in records:
+        for cell in record["cells"]:
+            for check in cell["checks"]:
+                entry = found.setdefault((record["assignment"], cell["grade_id"], check["name"]),
+                                         [check["kind"], 0, []])
+                entry[1] += check["passed"] is not None
+                if check["passed"] is False:
+                    entry[2].append((record["student"], check.get("message") or ""))
+    order = {(a, c): i for a, cells in table.assignments.items()
+             for i, c in enumerate(cells.cells)}
+    seen = {key: i for i, key in enumerate(found)}
+    keys = sorted(found, key=lambda k: (k[0], order.get(k[:2], len(order)), seen[k]))
+    return {key: found[key] for key in keys}
+
+
+def _checks(table, records):
+    return tuple(CheckSummary(a, cell, check, kind, reached, len(failed))
+                 for (a, cell, check), (kind, reached, failed) in
+                 _failures(table, records).items())
+
+
+def _error_groups(table, records, links):
+    from nnlego.course.error_templates import template
+
+    groups = []
+    for (a, cell, check), (_, _, failed) in _failures(table, records).items():
+        by_template = {}
+        for student, message in sorted(failed):
+            by_template.setdefault(template(message), []).append((student, message))
+        for text, hits in by_template.items():
+            groups.append(ErrorGroup(a, cell, check, text, len(hits), hits[0][1],
+                                     tuple(s for s, _ in hits), links.get((a, cell), "")))
+    return tuple(sorted(groups, key=lambda g: (-g.count, g.assignment, g.cell, g.check,
+                                               g.template)))
+
+
+def _items(table):
+    from nnlego.course.item_analysis import analyse
+
+    out = []
+    for name, cells in table.assignments.items():
+        graded = table.of(name)
+        if not graded:
+            continue
+        items = [c for c in cells.cells if c in cells.auto
+                 or all(c in s.manual for s in graded)]
+        scores = [[s.cells.get(c, 0.0) for c in items] for s in graded]
+        stats = analyse(scores, [cells.cells[c] for c in items],
+                        totals=[s.score for s in graded]) if items else []
+        out += [ItemStat(name, c, cells.cells[c], *stat) for c, stat in zip(items, stats)]
+    return tuple(out)
+
+
+def _flags(table, records):
+    out = set()
+    for record in records:
+        for pieces in (record.get("flags") or {}).values():
+            for piece, reasons in pieces.items():
+                out |= {ReviewFlag(record["assignment"], record["student"], piece, reason)
+                        for reason in reasons}
+    reviewed = {(f.student, f.assignment) for f in out}
+    out |= {ReviewFlag(s.assignment, s.student, "*", "flagged in the gradebook")
+            for s in table.submissions.values()
+            if s.flagged and (s.student, s.assignment) not in reviewed}
+    return tuple(sorted(out, key=lambda f: (f.assignment, f.student, f.cell, f.reason)))
+
+
+def anonymized(report: ClassReport, names: dict[str, str]) -> ClassReport:
+    """The report with every student id replaced by its pseudonym ``names[id]`` (in lists of
+    students and inside any text, such as an example message that quotes a path)."""
+    import re
+    from dataclasses import replace
+
+    ids = sorted(names, key=len, reverse=True)
+    pattern = re.compile("(?<![A-Za-z0-9_])(" + "|".join(map(re.escape, ids)) +
+                         ")(?![A-Za-z0-9_])") if ids else None
+
+    def text(value):
+        return pattern.sub(lambda m: names[m.group(1)], value) if pattern else value
+
+    def summary(a):
+        pairs = sorted(zip((names.get(s, text(s)) for s in a.students), a.scores))
+        return replace(a, students=tuple(s for s, _ in pairs), scores=tuple(x for _, x in pairs))
+
+    groups = [replace(g, template=text(g.template), example=text(g.example),
+                      students=tuple(sorted(names.get(s, text(s)) for s in g.students)))
+              for g in report.error_groups]
+    flags = sorted((replace(f, student=names.get(f.student, text(f.student)),
+                            reason=text(f.reason)) for f in report.flags),
+                   key=lambda f: (f.assignment, f.student, f.cell, f.reason))
+    checks = [replace(c, check=text(c.check)) for c in report.checks]
+    return replace(report, anonymized=True, assignments=tuple(map(summary, report.assignments)),
+                   checks=tuple(checks), error_groups=tuple(groups), flags=tuple(flags))

@@ -29,6 +29,7 @@ from .animation import (
     animation_html,
     frame_title,
 )
+from .class_report import plot_fail_shares, plot_item_analysis, plot_score_histogram
 from .curves import plot_hidden_size_sweep, plot_training_curves
 from .explorer import plot_brick_explorer
 from .hierarchy import plot_template_matches, plot_two_hidden_layers
@@ -61,4 +62,6 @@ __all__ = [
     "plot_brick_explorer",
     # issue 14: training as an animation (nnlego.snapshots)
     "animate_correlation_map", "animate_weight_images", "animation_html", "frame_title",
+    # issue 28: the class report
+    "plot_fail_shares", "plot_item_analysis", "plot_score_histogram",
 ]

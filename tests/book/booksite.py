@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import struct
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
+from support.chromium import find_program, set_viewport  # noqa: F401  (re-exported)
 
 # The book's source root (the repository); NNLEGO_BOOK_ROOT points elsewhere, e.g. a test book.
 ROOT = Path(os.environ.get("NNLEGO_BOOK_ROOT") or Path(__file__).resolve().parents[2]).resolve()
@@ -41,14 +41,6 @@ def is_notebook(docname, root=ROOT):
     """A MyST markdown notebook: its front matter names a kernel."""
     source = root / f"{docname}.md"
     return source.exists() and "kernelspec:" in source.read_text(encoding="utf-8")[:2000]
-
-
-def find_program(names, candidates=()):
-    for name in names:
-        path = shutil.which(name)
-        if path:
-            return path
-    return next((c for c in candidates if Path(c).exists()), None)
 
 
 def file_of(url):
@@ -99,8 +91,3 @@ def hrefs(driver):
         "return Array.from(document.querySelectorAll('a[href]')).map(a => a.href);")
 
 
-def set_viewport(driver, width, height, *, mobile):
-    """Emulate a screen: 1280 x 900 desktop, or a 412 x 915 phone (a Pixel's CSS size)."""
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-        "width": width, "height": height, "mobile": mobile,
-        "deviceScaleFactor": 2.625 if mobile else 1})

@@ -10,9 +10,13 @@
 - :mod:`nnlego.course.grading.feedback`: feedback pages without the hidden tests;
 - :mod:`nnlego.course.grading.parallel`: the one grading engine (``nnlego grade|feedback``), many at
   once or one (``--workers 1``), on a cluster too (with ``parallel_tasks``, ``parallel_worker``,
-  ``gradebook`` and ``synthetic``).
+  ``gradebook`` and ``synthetic``);
+- :mod:`nnlego.course.grading.planning` and :mod:`nnlego.course.grading.records`: what a run
+  grades and why (new, resubmitted, not on the roster), from digests of the folders;
+- :mod:`nnlego.course.grading.export`: grades.csv of the assignments handed in so far.
 
-The command line: ``nnlego grade``, ``nnlego feedback``, ``nnlego review``, ``nnlego sandbox``.
+The command line: ``nnlego grade``, ``nnlego feedback``, ``nnlego grades``, ``nnlego review``,
+``nnlego sandbox``.
 
 The design and the threat model: book/appendix_b_instructors.md.
 """

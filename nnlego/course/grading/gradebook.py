@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import importlib.util
+import json
 import os
 import shutil
 import sys
@@ -251,6 +252,18 @@ def extension_seconds(gb: Gradebook, assignment: str, student: str):
 def graded(gb: Gradebook) -> set[tuple[str, str]]:
     """(student, assignment) of every submission in the gradebook."""
     return {(s.student.id, s.assignment.name) for a in gb.assignments for s in a.submissions}
+
+
+def grades_fingerprint(gb: Gradebook, assignment: str, student: str) -> str:
+    """Everything of one submission that its feedback page shows from the gradebook (scores,
+    manual scores, extra credit, comments, late penalty), as one string: a manual grade entered
+    in the formgrader changes it."""
+    submission = gb.find_submission(assignment, student)
+    return json.dumps(sorted(
+        [nb.name, nb.late_submission_penalty,
+         sorted([g.name, g.auto_score, g.manual_score, g.extra_credit] for g in nb.grades),
+         sorted([c.name, c.auto_comment or "", c.manual_comment or ""] for c in nb.comments)]
+        for nb in submission.notebooks))
 
 
 def submission_summary(gb: Gradebook, assignment: str, student: str) -> dict:

@@ -1,18 +1,21 @@
 """Grade a class in parallel: one task per (student, assignment), on local cores or on Dask.
 
 ``grade(root)`` finds every submission in ``submitted/<student>/<assignment>/``, leaves out
-those already graded (in the gradebook *and* in ``autograded/``) unless ``force``, and runs
-the rest as tasks (:mod:`nnlego.course.grading.parallel_tasks`) on ``workers`` long-lived worker
-processes (:mod:`nnlego.course.grading.parallel_worker`, one thread of this process each), or on the
-workers of a Dask cluster (``scheduler="tls://host:8786"``, with the course's certificates:
-:mod:`~nnlego.course.grading.tls`) that share the course directory.
+those graded and unchanged since (:mod:`nnlego.course.grading.planning`: a resubmission is
+graded again) unless ``force``, and students not on the roster unless ``include_unknown``,
+and runs the rest as tasks (:mod:`nnlego.course.grading.parallel_tasks`) on ``workers``
+long-lived worker processes (:mod:`nnlego.course.grading.parallel_worker`, one thread of this
+process each), or on the workers of a Dask cluster (``scheduler="tls://host:8786"``, with
+the course's certificates: :mod:`~nnlego.course.grading.tls`) that share the course directory.
 The calling process is the gradebook's only writer: it merges each task's result as it
 arrives (:mod:`nnlego.course.grading.gradebook`), so SQLite never sees two writers and PostgreSQL
 sees one short transaction per task. A failed or killed task is logged and left ungraded; the next
 run grades only what is missing.
 
 ``step="feedback"`` writes ``feedback/<student>/<assignment>/`` the same way for every graded
-submission (reading the gradebook only). Logs: ``grading_logs/<step>/<assignment>/<student>.log``.
+submission (reading the gradebook only), again when the autograded notebook changed. Logs:
+``grading_logs/<step>/<assignment>/<student>.log``; beside each, the ``.json`` record of what
+the task was made from (:mod:`nnlego.course.grading.records`).
 """
 
 from __future__ import annotations
@@ -28,7 +31,6 @@ from pathlib import Path
 from queue import Queue
 from statistics import fmean
 
-from nbgrader.api import Gradebook
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
@@ -39,9 +41,8 @@ from . import tls
 from .course_lock import course_lock
 from .parallel_tasks import outcome_of
 from .parallel_worker import Worker, run_on_this_machine
-
-STEPS = ("autograde", "feedback")
-LOGS = "grading_logs"
+from .planning import LOGS, STEPS, plan, submissions  # noqa: F401 (the planner's API, here too)
+from .records import record_path, write_digest
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,11 @@ class Report:
     step: str
     course: Course
     planned: list          # (student, assignment) run this time
-    skipped: list          # (student, assignment) already done
+    skipped: list          # (student, assignment) unchanged since it was done, skipped
+    why: dict = field(default_factory=dict)       # planned task -> "new", "changed", "forced"
+    unknown: list = field(default_factory=list)   # tasks of students not on the roster
+    roster: int = 0                               # students in the gradebook (the roster)
+    include_unknown: bool = False                 # were those graded all the same
     outcomes: list = field(default_factory=list)
     summary: dict = field(default_factory=dict)   # assignment -> counts and mean score
 
@@ -85,41 +90,14 @@ class Report:
         return [o for o in self.outcomes if not o["ok"]]
 
 
-def submissions(course: Course, step: str, assignments=None, students=None):
-    """(student, assignment) pairs with a folder to work from, sorted."""
-    source = course.root / course.folders["submitted" if step == "autograde" else "autograde"]
-    found = sorted((p.parent.name, p.name) for p in source.glob("*/*") if p.is_dir())
-    return [(s, a) for s, a in found
-            if (assignments is None or a in assignments) and (students is None or s in students)]
-
-
-def plan(course: Course, step: str, gb: Gradebook, *, assignments=None, students=None,
-         force=False):
-    """(to do, already done) for one step."""
-    if step not in STEPS:
-        raise ValueError(f"step={step!r}; choose one of {list(STEPS)}")
-    found = submissions(course, step, assignments, students)
-    known = {a.name for a in gb.assignments}
-    unknown = sorted({a for _, a in found} - known)
-    if unknown:
-        raise ValueError(f"the gradebook {gbook.where(course.db_url)} has no assignment "
-                         f"{unknown}: release it first with `make exercises` (which runs "
-                         f"`nbgrader generate_assignment {unknown[0]} --force`)")
-    in_gradebook = gbook.graded(gb)
-    if step == "feedback":
-        found = [t for t in found if t in in_gradebook]
-    done = [t for t in found if not force and course.folder(step, *t).is_dir()
-            and (step == "feedback" or t in in_gradebook)]
-    return [t for t in found if t not in done], done
-
-
 def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
 def grade(root=".", *, step="autograde", workers=None, scheduler=None, force=False, db_url=None,
           assignments=None, students=None, timeout=3600, on_plan=None, on_outcome=None,
-          on_start=None, wait=False, certs=None, insecure_scheduler=False) -> Report:
+          on_start=None, wait=False, include_unknown=False, certs=None,
+          insecure_scheduler=False) -> Report:
     """Run one step over the class; see the module docstring. Returns a Report.
 
     on_plan(report) is called once the tasks are known, on_outcome(outcome) after each task,
@@ -138,30 +116,34 @@ def grade(root=".", *, step="autograde", workers=None, scheduler=None, force=Fal
     with private_files(course.root), \
             course_lock(course.root, course.db_url, course.course_id, wait=wait, logs=LOGS):
         return _run(course, step, workers, (scheduler, security), force, assignments, students,
-                    timeout, on_plan, on_outcome, on_start)
+                    timeout, on_plan, on_outcome, on_start, include_unknown)
 
 
 def _run(course, step, workers, scheduler, force, assignments, students, timeout, on_plan,
-         on_outcome, on_start) -> Report:
+         on_outcome, on_start, include_unknown) -> Report:
     if step == "autograde":
         gbook.check_writable(course.db_url)
     with gbook.opened(course.db_url, course.course_id) as gb, \
             tempfile.TemporaryDirectory(prefix="nnlego-grade-") as private:
-        todo, done = plan(course, step, gb, assignments=assignments, students=students,
-                          force=force)
-        report = Report(step, course, todo, done)
+        chosen = plan(course, step, gb, assignments=assignments, students=students,
+                      force=force, include_unknown=include_unknown)
+        report = Report(step, course, chosen.todo, chosen.done, chosen.why, chosen.unknown,
+                        chosen.roster, include_unknown)
         if on_plan:
             on_plan(report)
         # The template holds the hidden tests (source cells): private to us, never in the course.
         template = Path(private) / "template.db"
-        if step == "autograde" and todo:
+        if step == "autograde" and chosen.todo:
             gbook.make_template(course.db_url, course.course_id, template)
-        specs = [task_spec(course, step, gb, s, a, timeout, template) for s, a in todo]
+        specs = [task_spec(course, step, gb, s, a, timeout, template) for s, a in chosen.todo]
         results = (_dask(specs, *scheduler, template) if scheduler[0]
                    else _local(specs, workers, course.root, on_start))
         for outcome in results:
             if outcome["ok"] and step == "autograde":
                 _merge(gb, outcome)
+            if outcome["ok"]:       # what it was made from: the next run skips it if unchanged
+                task = outcome["student"], outcome["assignment"]
+                write_digest(record_path(course.root / LOGS, step, *task), chosen.digests[task])
             report.outcomes.append(outcome)
             if on_outcome:
                 on_outcome(outcome)

@@ -11,8 +11,10 @@ A task is a plain dict (a *spec*), so it travels to a worker process or a Dask w
 --force``) on the course's own ``nbgrader_config.py``, so its kernel and grading steps apply;
 it runs inside a worker process (:mod:`nnlego.course.grading.parallel_worker`), never in the parent.
 Autograding writes into the task's own copy of the template gradebook
-(:mod:`nnlego.course.grading.gradebook`). A task returns an *outcome* dict, ``{"ok", "step",
-"student", "assignment", "seconds", "log", "error", "result"}``, and never raises.
+(:mod:`nnlego.course.grading.gradebook`), then the checks' outcomes into
+``grading_logs/outcomes/`` (:mod:`nnlego.course.grading.outcomes`). A task returns an
+*outcome* dict, ``{"ok", "step", "student", "assignment", "seconds", "log", "error",
+"result"}``, and never raises.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from . import outcomes
 from .gradebook import read_result, sqlite_url, task_gradebook
 
 _QUIET = os.open(os.devnull, os.O_WRONLY)
@@ -65,6 +68,19 @@ def _api(root, db_url, umask=0o077):
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
 
+def record_checks(spec: dict, api, outcome: dict, seconds: float, log) -> None:
+    """Write the submission's check outcomes (:mod:`~nnlego.course.grading.outcomes`); a
+    failure is logged, never fails the grading."""
+    try:
+        outcomes.record(spec["root"], spec["student"], spec["assignment"], seconds=seconds,
+                        result=outcome.get("result"),
+                        autograded=api.coursedir.autograded_directory,
+                        source=api.coursedir.source_directory)
+    except Exception as error:
+        log.write(f"\nnnlego: the check outcomes were not recorded: "
+                  f"{type(error).__name__}: {error}\n")
+
+
 def grade_here(spec: dict) -> dict:
     """Run one task in this process, its output (fds 1 and 2) in its log; its outcome."""
     start = time.perf_counter()
@@ -83,8 +99,10 @@ def grade_here(spec: dict) -> dict:
             else:
                 result = api.generate_feedback(spec["assignment"], spec["student"], force=True)
             log.write(result.get("error") or "")
-            log.flush()
             outcome = outcome_of(spec, **result_of(spec, db_url, result["success"]))
+            if outcome["ok"] and spec["step"] == "autograde":
+                record_checks(spec, api, outcome, time.perf_counter() - start, log)
+            log.flush()
     except Exception as error:
         outcome = outcome_of(spec, ok=False, error=f"{type(error).__name__}: {error}")
     finally:
