@@ -151,10 +151,11 @@ NBGRADER    := PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/nbgrader
 ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9]*))
 A ?= $(ASSIGNMENTS)
 
-# exercises/ from solutions/ (commit the result; tests/test_solutions.py checks it is current),
-# and every assignment into the gradebook: run it once before the first `make grade`.
+# exercises/ from solutions/, all or nothing: a failed step leaves exercises/ as it was (commit
+# the result; tests/test_solutions.py checks it is current), and every assignment into the
+# gradebook: run it once before the first `make grade`.
 exercises: $(STAMP)
-	@for a in $(ASSIGNMENTS); do $(NBGRADER) generate_assignment $$a --force || exit 1; done
+	$(NNLEGO) course exercises
 
 # Debian's bubblewrap and the grading kernel spec nnlego-sandbox in the venv: every submission
 # runs in it (nbgrader_config.py; nnlego/course/grading/sandbox.py says what it can see).

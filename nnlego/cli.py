@@ -1,5 +1,5 @@
 """The ``nnlego`` command: data, results, reproduce; check; grade, feedback, review, report,
-sandbox.
+sandbox, course.
 
 Each subcommand lives in ``nnlego/commands/<name>.py`` with ``add_parser(subparsers)``, which
 registers its arguments and ``func`` (returning an exit code). Errors a user can fix print one
@@ -20,7 +20,7 @@ import sys
 from . import __version__
 
 COMMANDS = ("data", "results", "reproduce", "check", "grade", "grades", "review",  # modules
-            "report", "sandbox")
+            "report", "sandbox", "course")
 # (commands/grade.py registers both ``grade`` and ``feedback``)
 _FIXES = {  # what to do about the OS errors a user meets
     errno.EEXIST: "a file is where a folder is needed; move it or choose another folder",

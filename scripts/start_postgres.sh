@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL server for the parallel-grading tests (tests/test_grade_parallel.py):
 # installs Debian's postgresql if missing, initialises a data directory, starts the server on
-# the loopback interface only, creates the database `nnlego_test`, and prints on stdout the line
+# the loopback interface only, creates the UTF-8 database `nnlego_test` (whatever the machine's
+# locale: a SQL_ASCII gradebook cannot hold the notebooks), and prints on stdout the line
 #   export NNLEGO_TEST_PG_URL=postgresql+psycopg2://postgres@127.0.0.1:PORT/nnlego_test
 # (psycopg2's driver named: SQLAlchemy 2.1 reads a plain postgresql:// as psycopg 3);
 # everything else goes to stderr, so CI does:  eval "$(bash scripts/start_postgres.sh)"
@@ -34,7 +35,7 @@ fi
 if [ ! -f "$dir/PG_VERSION" ]; then
   mkdir -p "$dir"
   [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir"
-  as_owner "$bin/initdb -D $dir -U postgres -A trust --no-sync" >/dev/null
+  as_owner "$bin/initdb -D $dir -U postgres -A trust --no-sync -E UTF8 --no-locale" >/dev/null
 fi
 if ! as_owner "$bin/pg_ctl -D $dir status" >/dev/null 2>&1; then
   as_owner "$bin/pg_ctl -D $dir -l $dir/server.log -w \
@@ -42,6 +43,7 @@ if ! as_owner "$bin/pg_ctl -D $dir status" >/dev/null 2>&1; then
 fi
 if ! "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -tAc \
     "SELECT 1 FROM pg_database WHERE datname = 'nnlego_test'" | grep -q 1; then
-  "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -qc "CREATE DATABASE nnlego_test" >&2
+  "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -qc \
+    "CREATE DATABASE nnlego_test ENCODING 'UTF8' TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'" >&2
 fi
 echo "export NNLEGO_TEST_PG_URL=postgresql+psycopg2://postgres@127.0.0.1:$port/nnlego_test"

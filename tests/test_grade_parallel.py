@@ -233,7 +233,8 @@ def test_dask_cluster_grades_the_same(blank_course, tmp_path, reference):
     root, url = new_course(blank_course, tmp_path, "postgresql" if PG_URL else "sqlite")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   host="127.0.0.1", dashboard_address=None) as cluster:
-        report = parallel.grade(root, scheduler=cluster.scheduler_address, db_url=url)
+        report = parallel.grade(root, scheduler=cluster.scheduler_address, db_url=url,
+                                insecure_scheduler=True)      # (TLS: tests/test_grade_tls.py)
     assert not report.failures, report.failures
     assert gbook.dump(url, "nnlego") == reference
 

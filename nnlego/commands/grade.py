@@ -4,7 +4,8 @@
 resubmission (files changed since they were graded; ``--force``: everything again), only for
 students on the roster when the gradebook has one (``--include-unknown-students``: the others
 too), ``--workers N`` tasks at once (default: one per core; ``--workers 1`` grades
-one at a time) or on a Dask cluster (``--scheduler tcp://host:8786``); ``nnlego feedback``
+one at a time) or on a Dask cluster (``--scheduler tls://host:8786 --certs DIR``; a plain
+``tcp://`` one only with ``--insecure-scheduler``); ``nnlego feedback``
 writes ``feedback/`` for every graded submission the same way, again for a regraded one.
 A progress bar shows done / total, the failures so far and the time left; at the end, a line
 per assignment (graded, failed, flagged for review, mean score), what ran and why (new,
@@ -51,8 +52,14 @@ def _add_options(parser):
     parser.add_argument("--workers", type=positive_int, default=None,
                         help="tasks at once on this machine (default: the number of cores)")
     parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                        help="run the tasks on the Dask cluster at ADDRESS (tcp://host:8786); "
+                        help="run the tasks on the Dask cluster at ADDRESS (tls://host:8786); "
                         "its workers must see the course directory")
+    parser.add_argument("--certs", default=None, metavar="DIR",
+                        help="the course's Dask certificates (made by `nnlego course certs "
+                        "DIR`; default: $NNLEGO_DASK_CERTS)")
+    parser.add_argument("--insecure-scheduler", action="store_true",
+                        help="accept a plain tcp:// scheduler, which runs anyone's code as you: "
+                        "only if no one else can reach it")
     parser.add_argument("--db", default=None, metavar="URL",
                         help="the gradebook (default: nbgrader_config.py's, else "
                         "sqlite:///<root>/gradebook.db); e.g. postgresql://user@host/nnlego")
@@ -71,8 +78,12 @@ def _add_options(parser):
 
 def run(args) -> int:
     from nnlego.course.grading.parallel import default_workers, grade
+    from nnlego.course.privacy import warning
 
     step = args.step
+    exposed = warning(args.root)
+    if exposed:
+        print(f"nnlego {args.command}: {exposed}", file=sys.stderr)
     bar = None
 
     def planned(report):
@@ -99,7 +110,8 @@ def run(args) -> int:
                    force=args.force, db_url=args.db, assignments=args.assignment,
                    students=args.student, timeout=args.timeout, on_plan=planned,
                    on_outcome=finished, wait=args.wait,
-                   include_unknown=args.include_unknown_students)
+                   include_unknown=args.include_unknown_students, certs=args.certs,
+                   insecure_scheduler=args.insecure_scheduler)
     bar.close()
     print(summary_text(report))
     return 1 if report.failures else 0

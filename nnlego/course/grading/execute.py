@@ -224,6 +224,8 @@ class ScoreByTokens(SaveAutoGrades):
     def preprocess(self, nb, resources):
         record = resources.setdefault("nnlego", {"passed": {}, "flags": {}})
         findings = scan.review(nb, resources.get("metadata", {}).get("path"))
+        for grade_id, reasons in scan.copies(nb, resources).items():
+            findings.setdefault(grade_id, []).extend(reasons)
         for grade_id, reasons in findings.items():
             record["flags"].setdefault(grade_id, []).extend(reasons)
         scan.annotate(nb, record["flags"])

@@ -32,7 +32,7 @@ import sys
 from pathlib import Path
 
 from nbgrader.api import Base, Gradebook, MissingEntry
-from sqlalchemy import create_engine, exc, select
+from sqlalchemy import create_engine, exc, select, text
 from sqlalchemy.engine import make_url
 
 DEFINITIONS = ("assignment", "notebook", "base_cell", "source_cell", "grade_cells",
@@ -58,10 +58,34 @@ def opened(db_url: str, course_id: str):
     inside the block (a locked or damaged file, no server, no driver, not a URL) raised as one
     :class:`GradebookError`. Nothing is written to a file that is not a gradebook."""
     try:
+        check_encoding(db_url)
         with Gradebook(db_url, course_id) as gb:
             yield gb
     except (exc.SQLAlchemyError, ImportError) as error:
         raise GradebookError(explain(db_url, error)) from error
+
+
+UTF8_FIX = ("createdb --encoding=UTF8 --template=template0 --locale=C NAME "
+            "(book/appendix_b_instructors.md, PostgreSQL)")
+
+
+def check_encoding(db_url: str) -> None:
+    """GradebookError if a PostgreSQL gradebook is not UTF-8 (a server without a UTF-8 locale
+    makes SQL_ASCII databases): nbgrader stores the notebooks' text, and the first non-ASCII
+    character (a ``\u00d7``) would fail mid-way. Nothing is written."""
+    if not db_url.startswith("postgresql"):
+        return
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            encoding = connection.execute(text("SHOW server_encoding")).scalar()
+    finally:
+        engine.dispose()
+    if str(encoding).upper().replace("-", "") != "UTF8":
+        raise GradebookError(
+            f"the gradebook database {where(db_url)} has the encoding {encoding}, not UTF-8: "
+            f"the course's notebooks cannot be stored in it; create a UTF-8 one with {UTF8_FIX} "
+            "and point --db or nbgrader_config.py's CourseDirectory.db_url at it")
 
 
 def check_writable(db_url: str) -> None:
@@ -125,7 +149,7 @@ def explain(db_url: str, error: BaseException) -> str:
                 "nbgrader_config.py's CourseDirectory.db_url")
     if "does not exist" in low and "database" in low:
         return (f"the gradebook database {name} does not exist ({first}); create it with UTF-8: "
-                "createdb -E UTF8 -T template0 NAME (book/appendix_b_instructors.md)")
+                f"{UTF8_FIX}")
     return f"the gradebook {name} failed: {first}; check the server and the URL (--db)"
 
 

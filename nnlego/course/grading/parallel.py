@@ -5,8 +5,8 @@ those graded and unchanged since (:mod:`nnlego.course.grading.planning`: a resub
 graded again) unless ``force``, and students not on the roster unless ``include_unknown``,
 and runs the rest as tasks (:mod:`nnlego.course.grading.parallel_tasks`) on ``workers``
 long-lived worker processes (:mod:`nnlego.course.grading.parallel_worker`, one thread of this
-process each), or on the workers of a Dask cluster (``scheduler="tcp://host:8786"``) that
-share the course directory.
+process each), or on the workers of a Dask cluster (``scheduler="tls://host:8786"``, with
+the course's certificates: :mod:`~nnlego.course.grading.tls`) that share the course directory.
 The calling process is the gradebook's only writer: it merges each task's result as it
 arrives (:mod:`nnlego.course.grading.gradebook`), so SQLite never sees two writers and PostgreSQL
 sees one short transaction per task. A failed or killed task is logged and left ungraded; the next
@@ -34,7 +34,9 @@ from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
+from ..privacy import course_umask, private_files
 from . import gradebook as gbook
+from . import tls
 from .course_lock import course_lock
 from .parallel_tasks import outcome_of
 from .parallel_worker import Worker, run_on_this_machine
@@ -93,22 +95,27 @@ def default_workers() -> int:
 
 def grade(root=".", *, step="autograde", workers=None, scheduler=None, force=False, db_url=None,
           assignments=None, students=None, timeout=3600, on_plan=None, on_outcome=None,
-          on_start=None, wait=False, include_unknown=False) -> Report:
+          on_start=None, wait=False, include_unknown=False, certs=None,
+          insecure_scheduler=False) -> Report:
     """Run one step over the class; see the module docstring. Returns a Report.
 
     on_plan(report) is called once the tasks are known, on_outcome(outcome) after each task,
     on_start(spec, worker_pid) as a local worker takes a task (from the worker's thread).
     One run at a time per course (:mod:`~nnlego.course.grading.course_lock`): another raises
     CourseBusy, or with wait=True waits for it. A gradebook that cannot be used raises
-    GradebookError naming it and the fix.
+    GradebookError naming it and the fix. A scheduler must be ``tls://`` with the course's
+    certificates (certs: their folder, :mod:`~nnlego.course.grading.tls`); a plain one only
+    with insecure_scheduler=True.
     """
     course = load_course(root, db_url)
+    security = tls.client_security(scheduler, certs, insecure_scheduler) if scheduler else None
     workers = default_workers() if workers is None else workers
     if workers < 1:
         raise ValueError(f"workers={workers}; expected at least 1 (the default: one per core)")
-    with course_lock(course.root, course.db_url, course.course_id, wait=wait, logs=LOGS):
-        return _run(course, step, workers, scheduler, force, assignments, students, timeout,
-                    on_plan, on_outcome, on_start, include_unknown)
+    with private_files(course.root), \
+            course_lock(course.root, course.db_url, course.course_id, wait=wait, logs=LOGS):
+        return _run(course, step, workers, (scheduler, security), force, assignments, students,
+                    timeout, on_plan, on_outcome, on_start, include_unknown)
 
 
 def _run(course, step, workers, scheduler, force, assignments, students, timeout, on_plan,
@@ -128,7 +135,7 @@ def _run(course, step, workers, scheduler, force, assignments, students, timeout
         if step == "autograde" and chosen.todo:
             gbook.make_template(course.db_url, course.course_id, template)
         specs = [task_spec(course, step, gb, s, a, timeout, template) for s, a in chosen.todo]
-        results = (_dask(specs, scheduler, template) if scheduler
+        results = (_dask(specs, *scheduler, template) if scheduler[0]
                    else _local(specs, workers, course.root, on_start))
         for outcome in results:
             if outcome["ok"] and step == "autograde":
@@ -146,7 +153,7 @@ def _run(course, step, workers, scheduler, force, assignments, students, timeout
 def task_spec(course, step, gb, student, assignment, timeout, template) -> dict:
     spec = {"step": step, "root": str(course.root), "student": student, "assignment": assignment,
             "log": str(course.root / LOGS / step / assignment / f"{student}.log"),
-            "timeout": timeout}
+            "timeout": timeout, "umask": course_umask(course.root)}
     if step == "autograde":
         spec["template"] = str(template)
         spec["extension"] = gbook.extension_seconds(gb, assignment, student)
@@ -201,7 +208,7 @@ def _guarded(worker, spec, on_start):
         return outcome_of(spec, ok=False, seconds=0.0, error=f"{type(error).__name__}: {error}")
 
 
-def _dask(specs, address, template):
+def _dask(specs, address, security, template):
     """Outcomes as they finish, from the workers of the Dask cluster at address; the template
     travels to each worker machine once (scattered), not through the shared directory."""
     try:
@@ -210,7 +217,7 @@ def _dask(specs, address, template):
     except ImportError:
         raise ImportError("scheduler= needs Dask distributed: pip install -e '.[scale]'") from None
     run = uuid.uuid4().hex[:8]
-    with Client(address) as client:
+    with Client(address, security=security, timeout="20s") as client:
         keys = [f"nnlego-{s['step']}-{s['assignment']}-{s['student']}-{run}" for s in specs]
         shipped = (client.scatter(template.read_bytes(), broadcast=True)
                    if template.is_file() else None)

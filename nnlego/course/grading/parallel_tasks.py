@@ -55,7 +55,7 @@ def result_of(spec: dict, db_url: str, success: bool) -> dict:
     return {"ok": True, "result": read_result(db_url, spec["assignment"], spec["student"])}
 
 
-def _api(root, db_url):
+def _api(root, db_url, umask=0o077):
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config.loader import PyFileConfigLoader
@@ -63,6 +63,10 @@ def _api(root, db_url):
     config = copy.deepcopy(PyFileConfigLoader("nbgrader_config.py", path=root).load_config())
     config.CourseDirectory.root = root
     config.CourseDirectory.db_url = db_url
+    # nbgrader sets its own modes (autograded 444, feedback 644; written as octal digits in
+    # an int): the course's umask still holds
+    config.Autograde.permissions = int(f"{0o444 & ~umask:o}")
+    config.GenerateFeedback.permissions = int(f"{0o644 & ~umask:o}")
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
 
@@ -84,6 +88,7 @@ def grade_here(spec: dict) -> dict:
     from . import converters
 
     start = time.perf_counter()
+    os.umask(spec.get("umask", 0o077))     # the course's files: the instructor's (privacy.py)
     Path(spec["log"]).parent.mkdir(parents=True, exist_ok=True)
     try:
         with tempfile.TemporaryDirectory(prefix="nnlego-grade-") as tmp, \
@@ -91,7 +96,7 @@ def grade_here(spec: dict) -> dict:
             os.dup2(log.fileno(), 1)
             os.dup2(log.fileno(), 2)
             db_url = prepare_db(spec, tmp)
-            api = _api(spec["root"], db_url)
+            api = _api(spec["root"], db_url, spec.get("umask", 0o077))
             result = converters.run(api, spec["step"], spec["assignment"], spec["student"],
                                     Path(tmp) / "staged")
             log.write("".join(f"nnlego: left out of the submission: {line}\n"

@@ -8,7 +8,8 @@ grader: reaching into the interpreter or IPython (frames, hooks, builtins, ``sys
 ``get_ipython``, the cells' history ``In``), code built at run time (``exec``, ``compile``,
 ``__import__``), processes and threads (whose calls ``own_work`` cannot watch), files, the
 grader's own module, and shell escapes (``!cmd``, ``%magic``). Also: Python files submitted
-next to the notebook (they could shadow a module) and code cells before the setup cell.
+next to the notebook (they could shadow a module) and code cells before the setup cell. And
+answers copied from the course's solutions or nnlego's own source (:func:`copies`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 from nbformat.notebooknode import NotebookNode
 from nbgrader.utils import is_grade, is_solution
 
-from . import safe_files
+from . import safe_files, similarity
 
 REVIEW_FILE = "nnlego_review.json"
 PATTERNS = {
@@ -131,6 +132,26 @@ def review(nb, folder: str | None) -> dict[str, list[str]]:
             found.setdefault("*", []).append(f"files submitted beside the notebook: {extra}")
     return {grade_id: list(dict.fromkeys(reasons)) for grade_id, reasons in found.items()
             if reasons}
+
+
+def copies(nb, resources) -> dict[str, list[str]]:
+    """{grade_id: reasons} for answer cells that reproduce the course's solution or nnlego's
+    own source (:mod:`.similarity`). The course root is the one above the submission's folder
+    (``<root>/autograded/<student>/<assignment>``), else the working directory."""
+    info, folder = resources.get("nbgrader", {}), resources.get("metadata", {}).get("path")
+    above = Path(folder).resolve().parents if folder else []
+    roots = ([above[2]] if len(above) > 2 else []) + [Path.cwd()]
+    solutions = next((found for root in roots if (found := similarity.solution_cells(
+        root, info.get("assignment", ""), info.get("notebook", "")))), {})
+    found = {}
+    for index, cell in enumerate(nb.cells):
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("solution"):
+            reasons = similarity.copied(cell.source, solutions.get(meta.get("grade_id")))
+            if reasons:
+                found.setdefault(_next_test(nb, index), []).extend(
+                    f"the answer {reason}" for reason in reasons)
+    return found
 
 
 def annotate(nb, flags: dict[str, list[str]]):
