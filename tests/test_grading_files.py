@@ -195,6 +195,8 @@ def test_a_submission_cannot_touch_or_read_the_course(graded_course, tmp_path, m
         monkeypatch.setenv(name, str(value))
     folder = root / "submitted" / "attacker" / A
     shutil.copytree(root / "submitted" / "student_1" / A, folder)
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        gb.update_or_create_student("attacker")       # on the roster: a student of the class
     if where == "kernel":
         nb = nbformat.read(folder / f"{NB}.ipynb", 4)
         nb.cells.append(nbformat.v4.new_code_cell(f"{PROBE}\n{kernel_attack(kind, root)}"))
