@@ -227,6 +227,14 @@ def test_the_report_recovers_every_planted_mistake(graded_class):
     alone = [key for key, found in groups.items() if any(found == students
              for (a, v), students in planted.items() if a == key[0] and v.startswith("wrong"))]
     assert len(alone) >= len(signatures) // 2, "most mistakes have an error group of their own"
+    # each planted kind is one failure pattern, with exactly the students it was planted on
+    found = {(p.assignment, frozenset(p.students)): p for p in report.patterns}
+    for (assignment, variant), students in planted.items():
+        if variant != "solution":
+            pattern = found.get((assignment, frozenset(students)))
+            assert pattern is not None and pattern.count == len(students), (variant, students)
+    assert sum(p.count for p in report.patterns) == sum(
+        len(s) for (_, v), s in planted.items() if v != "solution")
     assert any(g.chapter_url.startswith("https://b.org/book/02_forward_pass.html")
                for g in report.error_groups)
 
@@ -240,7 +248,11 @@ def test_the_report_agrees_with_the_gradebook(graded_class):
     for summary in report.assignments:
         handed_in = [s for (s, a) in roster if a == summary.assignment]
         assert summary.submitted == summary.graded == len(handed_in) == len(summary.scores)
-        assert summary.grading_seconds > 0 and summary.flagged == 0
+        copied = {s for (s, a), v in roster.items() if a == summary.assignment
+                  and v != "blank"}     # synthetic answers are the solution's cells, verbatim
+        flagged = {f.student for f in report.flags if f.assignment == summary.assignment}
+        assert summary.grading_seconds > 0 and summary.flagged == len(flagged)
+        assert flagged <= copied
         for student, score in zip(summary.students, summary.scores):
             cells = dump[student, summary.assignment, next(
                 nb for s, a, nb in dump if (s, a) == (student, summary.assignment))][3]
@@ -252,7 +264,7 @@ def test_the_report_agrees_with_the_gradebook(graded_class):
     assert {i.cell for i in report.items} >= {"test_sigmoid", "test_forward"}
     for check in report.checks:
         assert 0 <= check.failed <= check.reached <= n_students
-    assert report.flags == () and report.tables()["errors"]
+    assert all("reproduces" in f.reason for f in report.flags) and report.tables()["errors"]
 
 
 def test_the_anonymised_report_has_no_real_id_and_the_same_counts(graded_class):
@@ -265,3 +277,27 @@ def test_the_anonymised_report_has_no_real_id_and_the_same_counts(graded_class):
     assert not [s for s in real if s in text]
     assert [g.count for g in first.error_groups] == [g.count for g in plain.error_groups]
     assert sorted(first.assignments[0].scores) == sorted(plain.assignments[0].scores)
+
+
+def group(cell, check, template, *students, assignment="a1"):
+    return class_report.ErrorGroup(assignment, cell, check, template, len(students),
+                                   "example", tuple(students), "")
+
+
+def test_failure_patterns_tell_apart_mistakes_whose_messages_coincide():
+    from nnlego.course.failure_patterns import patterns
+
+    groups = [group("t1", "runs", "wrong sign <n>", "ann", "bob", "cy", "dee"),   # shared
+              group("t2", "assert@3: x", "off by <n>", "ann", "bob"),             # only one kind
+              group("t1", "runs", "NotImplementedError", "eve"),
+              group("t2", "runs", "NotImplementedError", "eve"),
+              group("t1", "runs", "wrong sign <n>", "fay", assignment="a2")]
+    found = {(p.assignment, p.students): p for p in patterns(groups)}
+    assert set(found) == {("a1", ("ann", "bob")), ("a1", ("cy", "dee")), ("a1", ("eve",)),
+                          ("a2", ("fay",))}
+    ann = found["a1", ("ann", "bob")]
+    assert ann.count == 2 and ann.cells == ("t1", "t2")
+    assert ann.failures == ("t1 · runs: wrong sign <n>", "t2 · assert@3: x: off by <n>")
+    assert [p.count for p in patterns(groups)] == sorted(
+        (p.count for p in patterns(groups)), reverse=True)
+    assert patterns([]) == ()

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 
+from nnlego.course.failure_patterns import FailurePattern, patterns
+
 
 @dataclass(frozen=True)
 class AssignmentSummary:
@@ -114,10 +116,11 @@ class ClassReport:
     error_groups: tuple[ErrorGroup, ...] = ()
     items: tuple[ItemStat, ...] = ()
     flags: tuple[ReviewFlag, ...] = field(default=())
+    patterns: tuple[FailurePattern, ...] = ()
 
     def tables(self) -> dict[str, list[dict]]:
         """The report as CSV-ready tables, one list of rows per name: ``assignments``,
-        ``checks``, ``errors``, ``items``, ``flags`` (the page shows the same)."""
+        ``checks``, ``errors``, ``patterns``, ``items``, ``flags`` (the page shows the same)."""
         def rows(records, extra=()):
             out = []
             for record in records:
@@ -128,8 +131,8 @@ class ClassReport:
                                                                                   "scores")}
                        for row in rows(self.assignments, extra=("mean_score",))]
         return {"assignments": assignments, "checks": rows(self.checks, extra=("fail_share",)),
-                "errors": rows(self.error_groups), "items": rows(self.items),
-                "flags": rows(self.flags)}
+                "errors": rows(self.error_groups), "patterns": rows(self.patterns),
+                "items": rows(self.items), "flags": rows(self.flags)}
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -168,8 +171,8 @@ def build(course_root, db_url=None, *, assignments=None, anonymize=False,
     if anonymize:
         students = set(table.students) | {s for s, _ in table.submissions} | \
             {s for s, _ in submitted} | {r["student"] for r in records}
-        report = anonymized(report, pseudonyms.pseudonyms(sorted(students),
-                                                          pseudonyms.salt(course.root)))
+        report = pseudonyms.anonymized(report, pseudonyms.pseudonyms(
+            sorted(students), pseudonyms.salt(course.root)))
     return report
 
 
@@ -178,11 +181,12 @@ def assemble(course: str, table, records, *, submitted=(), links=None) -> ClassR
     (:mod:`nnlego.course.grading.outcomes`); pure. Records of submissions not in the
     gradebook are left out."""
     records = [r for r in records if (r["student"], r["assignment"]) in table.submissions]
+    groups = _error_groups(table, records, links or {})
     return ClassReport(course=course, anonymized=False,
                        assignments=_summaries(table, records, set(submitted)),
-                       checks=_checks(table, records),
-                       error_groups=_error_groups(table, records, links or {}),
-                       items=_items(table), flags=_flags(table, records))
+                       checks=_checks(table, records), error_groups=groups,
+                       items=_items(table), flags=_flags(table, records),
+                       patterns=patterns(groups))
 
 
 def _summaries(table, records, submitted):
@@ -270,31 +274,3 @@ def _flags(table, records):
             for s in table.submissions.values()
             if s.flagged and (s.student, s.assignment) not in reviewed}
     return tuple(sorted(out, key=lambda f: (f.assignment, f.student, f.cell, f.reason)))
-
-
-def anonymized(report: ClassReport, names: dict[str, str]) -> ClassReport:
-    """The report with every student id replaced by its pseudonym ``names[id]`` (in lists of
-    students and inside any text, such as an example message that quotes a path)."""
-    import re
-    from dataclasses import replace
-
-    ids = sorted(names, key=len, reverse=True)
-    pattern = re.compile("(?<![A-Za-z0-9_])(" + "|".join(map(re.escape, ids)) +
-                         ")(?![A-Za-z0-9_])") if ids else None
-
-    def text(value):
-        return pattern.sub(lambda m: names[m.group(1)], value) if pattern else value
-
-    def summary(a):
-        pairs = sorted(zip((names.get(s, text(s)) for s in a.students), a.scores))
-        return replace(a, students=tuple(s for s, _ in pairs), scores=tuple(x for _, x in pairs))
-
-    groups = [replace(g, template=text(g.template), example=text(g.example),
-                      students=tuple(sorted(names.get(s, text(s)) for s in g.students)))
-              for g in report.error_groups]
-    flags = sorted((replace(f, student=names.get(f.student, text(f.student)),
-                            reason=text(f.reason)) for f in report.flags),
-                   key=lambda f: (f.assignment, f.student, f.cell, f.reason))
-    checks = [replace(c, check=text(c.check)) for c in report.checks]
-    return replace(report, anonymized=True, assignments=tuple(map(summary, report.assignments)),
-                   checks=tuple(checks), error_groups=tuple(groups), flags=tuple(flags))

@@ -4,10 +4,11 @@
 ``out_dir``: ``index.html`` (one page, inline CSS, no script, no external resource: it opens
 offline, from a USB stick or a course's file share), its figures as PNG files in
 ``out_dir/figures/`` (drawn by :mod:`nnlego.plots.class_report`), and ``assignments.csv``,
-``checks.csv``, ``errors.csv``, ``items.csv``, ``flags.csv`` (``ClassReport.tables()``).
-Per assignment the page shows the counts, the score histogram, the share failing each check,
-the common errors (most frequent first, each with the chapter section that teaches the piece),
-the item analysis with the poor items marked; the review flags come apart, at the end.
+``checks.csv``, ``errors.csv``, ``patterns.csv``, ``items.csv``, ``flags.csv``
+(``ClassReport.tables()``). Per assignment the page shows the counts, the score histogram, the
+share failing each check, the common errors (most frequent first, each with the chapter
+section that teaches the piece), the students who failed the same way (failure patterns), the
+item analysis with the poor items marked; the review flags come apart, at the end.
 
 A CSV cell that a spreadsheet would run as a formula (text starting with ``=``, ``+``, ``-``,
 ``@``, a tab or a carriage return: a message from a student's code can) is written with a
@@ -34,9 +35,10 @@ from .class_report import (
     ItemStat,
     ReviewFlag,
 )
+from .failure_patterns import FailurePattern
 
 TABLES = {"assignments": AssignmentSummary, "checks": CheckSummary, "errors": ErrorGroup,
-          "items": ItemStat, "flags": ReviewFlag}
+          "patterns": FailurePattern, "items": ItemStat, "flags": ReviewFlag}
 FIGURE_DPI = 110
 FIGURES = ("scores", "checks", "items")   # figures/<kind>-<assignment number>.png
 
@@ -114,7 +116,9 @@ def _assignment(report, summary, k, out) -> str:
         parts.append(h.figure(_figure(out, f"scores-{k}", "plot_score_histogram", summary),
                               f"Total scores of the {len(summary.scores)} graded students; "
                               f"the dashed line is the maximum, {h.number(summary.max_score)}."))
-    parts += [_checks(out, k, checks), _errors(errors), _items(out, k, items), "</section>"]
+    patterns = [p for p in report.patterns if p.assignment == name]
+    parts += [_checks(out, k, checks), _errors(errors), _patterns(patterns),
+              _items(out, k, items), "</section>"]
     return "".join(parts)
 
 
@@ -141,6 +145,19 @@ def _errors(errors) -> str:
             '<p class="note">A template is a failure message with its numbers, names and '
             "shapes masked; the link opens the section that teaches the piece.</p>"
             + h.table(["students", "check", "template", "example", "who", "revisit"], rows))
+
+
+def _patterns(patterns) -> str:
+    if not patterns:
+        return ""
+    rows = [[(p.count, "num"), h.text(", ".join(p.cells)),
+             ("<br>".join(h.text(f) for f in p.failures), "msg"), h.students(p.students)]
+            for p in patterns]
+    return ("<h3>Students who failed the same way</h3>"
+            '<p class="note">Each row is one set of failures, every failed check of a '
+            "submission together: one mistake made by several students is one row, even where "
+            "its messages look like another mistake's.</p>"
+            + h.table(["students", "cells", "failures", "who"], rows))
 
 
 def _items(out, k, items) -> str:

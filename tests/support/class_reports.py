@@ -19,6 +19,7 @@ from nnlego.course.class_report import (
     ItemStat,
     ReviewFlag,
 )
+from nnlego.course.failure_patterns import patterns
 
 BOOK = "https://nnlego.github.io/nnlego/book"
 HOSTILE = '<script>alert("x")</script><b>&amp;</b>\'"' + "x" * 120
@@ -41,10 +42,10 @@ def class_report(*, rng, n_students=12, assignments=("02_forward_pass", "03_back
     if hostile:
         ids[0] = "<img src=x onerror=alert(1)>"
     parts = [_assignment(a, ids, rng, hostile) for a in assignments]
+    fields = {key: tuple(x for part in parts for x in part[key])
+              for key in ("assignments", "checks", "error_groups", "items", "flags")}
     return ClassReport(course="nnlego <demo>" if hostile else "nnlego", anonymized=anonymized,
-                       **{key: tuple(x for part in parts for x in part[key])
-                          for key in ("assignments", "checks", "error_groups", "items",
-                                      "flags")})
+                       patterns=patterns(fields["error_groups"]), **fields)
 
 
 def _assignment(assignment, ids, rng, hostile):
