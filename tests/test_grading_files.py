@@ -1,8 +1,8 @@
 """File-system attacks from a submission on the course's files (issue 23, part 3).
 
 A fresh course of one assignment: student_0 (the solution, graded, with feedback and a manual
-grade) and student_1 (the blank release, graded). Then "attacker" hands in the blank release with
-an attack and is graded and given feedback by ``nnlego grade`` / ``nnlego feedback``
+grade) and student_1 (the blank release, graded). Then each attacker hands in the blank release
+with an attack and is graded and given feedback by ``nnlego grade`` / ``nnlego feedback``
 (:mod:`nnlego.course.grading.parallel`). Two kinds of attack:
 
 - from inside the kernel (a cell of the notebook): symbolic links named like every file the
@@ -12,7 +12,9 @@ an attack and is graded and given feedback by ``nnlego grade`` / ``nnlego feedba
 - placed in ``submitted/attacker/`` before grading: the same kinds, and the notebook itself a
   link to the solutions.
 
-After each: every course file but the gradebook and the attacker's own is byte-identical (links
+Every attacker of a batch (the two quick kinds; the others, slow) is handed in and graded in one
+run, as a class would be. After it: every course file but the gradebook and the attackers' own
+is byte-identical (links
 and FIFOs compared by kind and target); the gradebook's grades of the others (a manual one
 included) are unchanged, read through nbgrader's Gradebook API; the tasks end in bounded time;
 the attacker's notebook is graded (unless the notebook itself was the attack) and scores no more
@@ -184,62 +186,95 @@ def regular_files(folder: Path) -> dict[str, int]:
     return found
 
 
-@pytest.mark.parametrize("where, kind", CASES)
-def test_a_submission_cannot_touch_or_read_the_course(graded_course, tmp_path, monkeypatch,
-                                                      where, kind):
-    root = tmp_path / "course"
+def attack(graded_course, folder: Path, cases):
+    """Copy the graded course into folder, hand in one attacker per case (``attacker_<i>``, on
+    the roster) and grade and give feedback to all of them in one run, as ``make grade`` and
+    ``make feedback`` would; what the checks need."""
+    root = folder / "course"
     shutil.copytree(graded_course, root, symlinks=True)
-    for name, value in {"NNLEGO_GRADER_FILE_SIZE": FILE_CAP, "NNLEGO_GRADER_DISK": 64 * 2 ** 20,
-                        "NNLEGO_GRADER_SUBMISSION_BYTES": SUBMISSION_CAP,
-                        "NNLEGO_GRADER_SUBMISSION_FILES": SUBMISSION_FILES}.items():
-        monkeypatch.setenv(name, str(value))
-    folder = root / "submitted" / "attacker" / A
-    shutil.copytree(root / "submitted" / "student_1" / A, folder)
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
-        gb.update_or_create_student("attacker")       # on the roster: a student of the class
-    if where == "kernel":
-        nb = nbformat.read(folder / f"{NB}.ipynb", 4)
-        nb.cells.append(nbformat.v4.new_code_cell(f"{PROBE}\n{kernel_attack(kind, root)}"))
-        nbformat.write(nb, folder / f"{NB}.ipynb")
-    else:
-        place_in_submitted(kind, folder, root)
-    before, others = fingerprint(root), grades(root)
-    start = time.monotonic()
-    graded = parallel.grade(root, workers=1, students=["attacker"], timeout=TIMEOUT)
-    given = parallel.grade(root, step="feedback", workers=1, students=["attacker"],
-                           timeout=TIMEOUT)
-    seconds = time.monotonic() - start
+    names = {case: f"attacker_{i}" for i, case in enumerate(cases)}
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in {"NNLEGO_GRADER_FILE_SIZE": FILE_CAP,
+                            "NNLEGO_GRADER_DISK": 64 * 2 ** 20,
+                            "NNLEGO_GRADER_SUBMISSION_BYTES": SUBMISSION_CAP,
+                            "NNLEGO_GRADER_SUBMISSION_FILES": SUBMISSION_FILES}.items():
+            patch.setenv(name, str(value))
+        with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+            for student in names.values():        # on the roster: students of the class
+                gb.update_or_create_student(student)
+        for (where, kind), student in names.items():
+            mine = root / "submitted" / student / A
+            shutil.copytree(root / "submitted" / "student_1" / A, mine)
+            if where == "kernel":
+                nb = nbformat.read(mine / f"{NB}.ipynb", 4)
+                nb.cells.append(nbformat.v4.new_code_cell(f"{PROBE}\n{kernel_attack(kind, root)}"))
+                nbformat.write(nb, mine / f"{NB}.ipynb")
+            else:
+                place_in_submitted(kind, mine, root)
+        before, others = fingerprint(root), grades(root)
+        start = time.monotonic()
+        students = list(names.values())
+        graded = parallel.grade(root, workers=2, students=students, timeout=TIMEOUT)
+        given = parallel.grade(root, step="feedback", workers=2, students=students,
+                               timeout=TIMEOUT)
+    return {"root": root, "names": names, "before": before, "others": others,
+            "graded": graded, "given": given, "seconds": time.monotonic() - start}
 
-    assert seconds < 2 * TIMEOUT
-    assert fingerprint(root, leave_out=("gradebook.db", *(f"{step}/attacker" for step in
-                                                          ("autograded", "feedback")))) == \
-        before, "a course file changed"
+
+@pytest.fixture(scope="module")
+def quick_attacks(graded_course, tmp_path_factory):
+    return attack(graded_course, tmp_path_factory.mktemp("quick"), sorted(QUICK))
+
+
+@pytest.fixture(scope="module")
+def every_attack(graded_course, tmp_path_factory):
+    return attack(graded_course, tmp_path_factory.mktemp("every"),
+                  [(w, k) for w, kinds in (("kernel", KERNEL), ("submitted", SUBMITTED))
+                   for k in kinds if (w, k) not in QUICK])
+
+
+@pytest.mark.parametrize("where, kind", CASES)
+def test_a_submission_cannot_touch_or_read_the_course(request, where, kind):
+    batch = request.getfixturevalue("quick_attacks" if (where, kind) in QUICK
+                                    else "every_attack")
+    root, name = batch["root"], batch["names"][where, kind]
+    folder = root / "submitted" / name / A
+    graded = [o for o in batch["graded"].outcomes if o["student"] == name]
+    given = [o for o in batch["given"].outcomes if o["student"] == name]
+    failures = [o for o in graded + given if not o["ok"]]
+
+    assert batch["seconds"] < TIMEOUT * (len(batch["names"]) // 2 + 2)    # no task hangs
+    attackers = [f"{step}/{n}" for step in ("autograded", "feedback")
+                 for n in batch["names"].values()]
+    assert fingerprint(root, leave_out=("gradebook.db", *attackers)) == batch["before"], \
+        "a course file changed"
+    others = batch["others"]
     assert 0.5 in {manual for (student, _), (_, manual) in others.items()
                    if student == "student_0"}                  # the manual grade is there
-    assert {k: v for k, v in grades(root).items() if k[0] != "attacker"} == others
+    assert {k: v for k, v in grades(root).items() if k[0] in ("student_0", "student_1")} == \
+        {k: v for k, v in others.items() if k[0] in ("student_0", "student_1")}
     if kind == "notebook link":
-        assert graded.failures or score(root, "attacker") <= score(root, "student_1")
-        assert f"{NB}.ipynb: a symbolic link" in Path(graded.outcomes[0]["log"]).read_text()
+        assert failures or score(root, name) <= score(root, "student_1")
+        assert f"{NB}.ipynb: a symbolic link" in Path(graded[0]["log"]).read_text()
         return
-    assert not graded.failures and not given.failures, [
-        (o["error"], Path(o["log"]).read_text()[-3000:]) for o in graded.failures + given.failures]
-    assert score(root, "attacker") <= score(root, "student_1")
-    kept = regular_files(root / "autograded" / "attacker" / A)      # (what nbgrader copies of
+    assert graded and given and not failures, [
+        (o["error"], Path(o["log"]).read_text()[-3000:]) for o in failures]
+    assert score(root, name) <= score(root, "student_1")
+    kept = regular_files(root / "autograded" / name / A)           # (what nbgrader copies of
     own = {p.name for p in folder.iterdir() if p.is_file() and not p.is_symlink()}  # the
     assert set(kept) <= {f"{NB}.ipynb", "nnlego_review.json", "timestamp.txt"} | own, kept
     assert sum(kept.values()) < SUBMISSION_CAP + 2 ** 20   # submission's own files, bounded)
-    page = regular_files(root / "feedback" / "attacker" / A)
+    page = regular_files(root / "feedback" / name / A)
     assert f"{NB}.html" in page and set(page) <= {f"{NB}.html", "timestamp.txt"}, page
-    html = (root / "feedback" / "attacker" / A / f"{NB}.html").read_bytes()
+    html = (root / "feedback" / name / A / f"{NB}.html").read_bytes()
     assert b"SQLite format" not in html and b"BEGIN HIDDEN TESTS" not in html
     if where == "kernel":      # it ran, and not in a folder of the course
-        last = nbformat.read(root / "autograded" / "attacker" / A / f"{NB}.ipynb", 4).cells[-1]
+        last = nbformat.read(root / "autograded" / name / A / f"{NB}.ipynb", 4).cells[-1]
         printed = "".join(o.get("text", "") for o in last.outputs)
         assert "kernel cwd: /" in printed, printed
         assert f"kernel cwd: {root}" not in printed, printed
     if where == "submitted":
-        (outcome,) = graded.outcomes
-        assert outcome.get("dropped") and "left out of the submission" in summary_text(graded)
+        (outcome,) = graded
+        assert outcome.get("dropped") and "left out of the submission" in \
+            summary_text(batch["graded"])
         assert "left out of the submission" in Path(outcome["log"]).read_text()
-
-

@@ -15,10 +15,7 @@ private to the instructor (:mod:`nnlego.course.privacy`): the gradebook holds th
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from nbgrader.coursedir import CourseDirectory
@@ -68,8 +65,9 @@ def generate_exercises(root=".", assignments=None, db_url=None) -> list[str]:
     shutil.rmtree(staging, ignore_errors=True)
     try:
         with private_files(root):
+            api = _api(root, url, staging)
             for assignment in assignments:
-                _generate(root, assignment, url, staging)
+                _generate(api, assignment, staging)
         for assignment in assignments:
             public(staging / assignment)          # what students get: readable by all
             _swap(staging / assignment, release / assignment)
@@ -78,16 +76,25 @@ def generate_exercises(root=".", assignments=None, db_url=None) -> list[str]:
     return assignments
 
 
-def _generate(root: Path, assignment: str, db_url: str, staging: Path) -> None:
-    nbgrader = str(Path(sys.executable).parent / "nbgrader")
-    command = [nbgrader if os.path.exists(nbgrader) else "nbgrader", "generate_assignment",
-               assignment, "--force", f"--CourseDirectory.release_directory={staging.name}",
-               f"--CourseDirectory.db_url={db_url}"]
-    done = subprocess.run(command, cwd=root, capture_output=True, text=True)
-    if done.returncode or not (staging / assignment).is_dir():
-        lines = [line for line in (done.stderr + done.stdout).splitlines() if line.strip()]
+def _api(root: Path, db_url: str, staging: Path):
+    """nbgrader's API on the course, writing the released versions into the staging folder:
+    every assignment generated in this one process (one nbgrader start, not one per
+    assignment)."""
+    from nbgrader.apps import NbGraderAPI
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    config.merge(Config({"CourseDirectory": {"root": str(root), "db_url": db_url,
+                                             "release_directory": staging.name}}))
+    return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+
+
+def _generate(api, assignment: str, staging: Path) -> None:
+    done = api.generate_assignment(assignment, force=True, create=True)
+    if not done.get("success") or not (staging / assignment).is_dir():
+        text = (done.get("error") or "") + (done.get("log") or "")
+        lines = [line for line in text.splitlines() if line.strip()]
         why = next((line for line in reversed(lines) if "Error" in line or "error" in line),
-                   lines[-1] if lines else f"exit status {done.returncode}")
+                   lines[-1] if lines else "no released notebook was written")
         raise RuntimeError(f"nbgrader generate_assignment {assignment} failed ({why.strip()}); "
                            f"exercises/ was left as it was")
 

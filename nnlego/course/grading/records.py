@@ -19,24 +19,37 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 
 RECORD_SUFFIX = ".json"
 
 
 def folder_digest(folder) -> str:
-    """sha256 of the names (relative, sorted) and contents of everything under folder."""
+    """sha256 of the names (relative, sorted) and contents of everything under folder: a
+    link by its target, a FIFO, device or socket by its kind (never opened: reading a FIFO
+    would wait for ever), a regular file by its bytes (read through a descriptor that follows
+    no link, :func:`~nnlego.course.grading.safe_files.open_regular`)."""
+    from .safe_files import open_regular
+
     folder = Path(folder)
     digest = hashlib.sha256()
     for path in sorted(folder.rglob("*")):
-        name = path.relative_to(folder).as_posix().encode()
-        if path.is_symlink():
-            kind, data = b"link", os.readlink(path).encode()
-        elif path.is_dir():
-            kind, data = b"dir", b""
+        name = os.fsencode(path.relative_to(folder).as_posix())
+        mode = path.lstat().st_mode
+        if stat.S_ISLNK(mode):
+            parts = [b"link", name, os.fsencode(os.readlink(path))]
+        elif stat.S_ISDIR(mode):
+            parts = [b"dir", name, b""]
+        elif stat.S_ISREG(mode) and (fd := open_regular(path)) is not None:
+            content = hashlib.sha256()
+            with os.fdopen(fd, "rb") as handle:
+                while chunk := handle.read(2 ** 20):
+                    content.update(chunk)
+            parts = [b"file", name, content.digest()]
         else:
-            kind, data = b"file", path.read_bytes()
-        for part in (kind, name, data):
+            parts = [b"other", name, f"{stat.S_IFMT(mode):o}".encode()]
+        for part in parts:
             digest.update(len(part).to_bytes(8, "big") + part)
     return digest.hexdigest()
 
