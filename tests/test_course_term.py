@@ -315,3 +315,22 @@ def test_the_appendix_samples_are_what_the_commands_print():
     for sample in summaries:
         printed = summary_text(rebuild(sample)).splitlines()
         assert printed[0 if HEADER.match(sample[0]) else 1:] == sample
+
+
+def test_the_submission_digest_never_opens_a_fifo_and_takes_any_name(tmp_path):
+    """A submitted folder may hold what the exchange or a zip let in: the digest reads regular
+    files only (a FIFO opened for reading would wait for ever) and names in any bytes."""
+    from nnlego.course.grading.records import folder_digest
+
+    folder = tmp_path / "alice" / "02_forward_pass"
+    folder.mkdir(parents=True)
+    (folder / "forward_pass.ipynb").write_text("{}")
+    os.mkfifo(folder / "timestamp.txt")
+    os.symlink("/etc/passwd", folder / "link")
+    fd = os.open(bytes(folder) + b"/\xff\xfe.txt", os.O_CREAT | os.O_WRONLY)
+    os.write(fd, b"x")
+    os.close(fd)
+    first = folder_digest(folder)
+    assert folder_digest(folder) == first
+    (folder / "forward_pass.ipynb").write_text('{"changed": 1}')
+    assert folder_digest(folder) != first
