@@ -87,6 +87,14 @@ def _git(root, *args, check=True) -> str:
     return done.stdout.strip()
 
 
+def _identity(root) -> list[str]:
+    """The ``-c`` options that name a committer where git knows none (a fresh account): the
+    merges and commits this module makes are the tool's, not the instructor's words."""
+    if _git(root, "config", "user.email", check=False):
+        return []
+    return ["-c", "user.name=nnlego", "-c", "user.email=nnlego@localhost"]
+
+
 def make_private(dest, upstream=None, branch: str = "main", assignments=None) -> dict:
     """Create (from upstream, a URL or folder) or update the private course at dest; see the
     module. Returns {"created": bool, "reseeded": [files], "generated": [assignments]}."""
@@ -111,15 +119,14 @@ def make_private(dest, upstream=None, branch: str = "main", assignments=None) ->
             raise ValueError(f"the private course {dest} has uncommitted changes; commit or "
                              "stash them, then update")
         _git(dest, "fetch", "--quiet", "upstream")
-        _git(dest, "merge", "--quiet", "--no-edit", "-X", "theirs", f"upstream/{branch}")
+        _git(dest, *_identity(dest), "merge", "--quiet", "--no-edit", "-X", "theirs",
+             f"upstream/{branch}")
     secret = (dest / SECRET_FILE).read_text().strip()
     reseeded = reseed_course(dest, secret)
     generated = generate_exercises(dest, assignments)
     lock(dest)
     _git(dest, "add", SECRET_FILE, "solutions", "exercises")
     if _git(dest, "status", "--porcelain", "--untracked-files=no"):
-        identity = [] if _git(dest, "config", "user.email", check=False) else \
-            ["-c", "user.name=nnlego", "-c", "user.email=nnlego@localhost"]
-        _git(dest, *identity, "commit", "--quiet", "-m",
+        _git(dest, *_identity(dest), "commit", "--quiet", "-m",
              "nnlego course private: this course's own hidden-test seeds")
     return {"created": created, "reseeded": reseeded, "generated": generated}

@@ -92,7 +92,7 @@ def plot_item_analysis(items, *, ax=None, threshold=DISCRIMINATION_THRESHOLD, ti
         ax.scatter([i.difficulty for i in group], [i.discrimination for i in group],
                    color=colour, marker=marker, s=40, label=label, zorder=3)
         for i in group:
-            ax.annotate(i.cell, (i.difficulty, i.discrimination), fontsize=7,
+            ax.annotate(i.cell, (i.difficulty, i.discrimination), fontsize=8,
                         xytext=(4, 3), textcoords="offset points")
     ax.axhline(threshold, color="0.3", ls="--", lw=1, label=f"threshold {threshold:g}")
     ax.axhline(0, color="0.6", lw=0.6)
