@@ -18,7 +18,9 @@ Here the score is decided outside the kernel:
 
 A kernel that dies (``os._exit``, a memory limit) or stays busy after a timed-out cell is
 interrupted is stopped: the cells after it are marked "not run", the notebook is still scored
-and gets feedback. Output beyond ``max_output_bytes`` per cell is dropped.
+and gets feedback. Output beyond ``max_output_bytes`` per cell is dropped. The course's
+demonstrations (code cells tagged ``demonstration`` in solutions/: training and figures for the
+learner's eyes, which no test needs) are not run at grading.
 
 The kernel never runs in the folder nbgrader writes (``autograded/<student>/<assignment>/``):
 it starts from a private copy of that folder's regular files (which the sandbox binds read-only
@@ -88,6 +90,16 @@ def role(cell) -> str | None:
     return None
 
 
+def _demonstration(cell) -> bool:
+    """A code cell of the course's own that only shows the learner something (trains, draws):
+    tagged ``demonstration`` in solutions/ and neither an answer nor a graded cell; skipped at
+    grading (:func:`nnlego.course.selfcheck.notebook.is_demonstration`)."""
+    from nnlego.course.selfcheck.notebook import is_demonstration
+
+    return (cell.cell_type == "code" and is_demonstration(cell)
+            and not utils.is_solution(cell) and not utils.is_grade(cell))
+
+
 def _stream(text, name="stdout"):
     return NotebookNode(output_type="stream", name=name, text=text)
 
@@ -145,6 +157,10 @@ class ProtectedExecute(Execute):
                 cell.outputs = [_error("NotRun", f"not run: {self._dead}")]
             return cell
         kind, original = role(cell), cell.source
+        if kind is None and _demonstration(cell):
+            cell.outputs = [_stream("[nnlego-grader: a demonstration, not run at grading]\n",
+                                    "stderr")]
+            return cell
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
         nonce = secrets.token_hex(16)
         if kind == "test":

@@ -5,7 +5,8 @@ The checker runs the learner's code, never the course's tests:
 - the setup cell (nbgrader grade id ``setup``) and every answer cell (nbgrader ``solution``);
 - a code cell of the learner's own (no nbgrader metadata) placed before the last answer cell,
   e.g. a helper the answers use; the course's demonstrations after the last answer (training,
-  figures) are skipped unless ``all_cells``;
+  figures) are skipped unless ``all_cells``, and so is every cell tagged ``demonstration``
+  wherever it stands;
 - never a graded test cell (nbgrader ``grade`` without ``solution``).
 
 A notebook whose nbgrader metadata was stripped (some tools drop cell metadata) falls back to
@@ -100,6 +101,13 @@ def is_test(cell: dict) -> bool:
         getattr(body[0], "value", None), ast.Constant) and isinstance(body[0].value.value, str)
 
 
+def is_demonstration(cell: dict) -> bool:
+    """A course cell that shows the learner something (trains, draws) and that no test needs:
+    tagged ``demonstration`` in solutions/; never run by the checker or the grader."""
+    tags = cell.get("metadata", {}).get("tags", [])
+    return isinstance(tags, list) and "demonstration" in tags
+
+
 def cells_to_run(nb: dict, all_cells: bool = False) -> list[Cell]:
     """The code cells the checker runs, in order (see the module docstring)."""
     code = [(i, c) for i, c in enumerate(nb["cells"], 1) if c.get("cell_type") == "code"]
@@ -109,7 +117,7 @@ def cells_to_run(nb: dict, all_cells: bool = False) -> list[Cell]:
     chosen = []
     for i, cell in code:
         meta = nbgrader(cell)
-        if is_test(cell):
+        if is_test(cell) or (is_demonstration(cell) and not all_cells):
             continue
         if meta.get("solution"):
             role = "answer"
@@ -135,4 +143,5 @@ def title_number(nb: dict) -> int | None:
     return None
 
 
-__all__ = ["Cell", "cells_to_run", "grade_ids", "is_test", "read", "title_number"]
+__all__ = ["Cell", "cells_to_run", "grade_ids", "is_demonstration", "is_test", "read",
+           "title_number"]
