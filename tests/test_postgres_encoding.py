@@ -15,7 +15,6 @@ import os
 import shutil
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
@@ -33,19 +32,7 @@ NNLEGO = [sys.executable, "-m", "nnlego"]
 
 def sql_ascii_database() -> str:
     """A new database on the test server as a server without a UTF-8 locale makes it."""
-    if not PG_URL:
-        pytest.skip("needs a PostgreSQL server: NNLEGO_TEST_PG_URL (make test starts one)")
-    import psycopg2
-
-    name = f"nnlego_ascii_{uuid.uuid4().hex[:8]}"
-    server = PG_URL.rsplit("/", 1)[0]
-    connection = psycopg2.connect(f"{server}/postgres".replace("+psycopg2", ""))
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE DATABASE {name} ENCODING 'SQL_ASCII' TEMPLATE template0 "
-                       "LC_COLLATE 'C' LC_CTYPE 'C'")
-    connection.close()
-    return f"{server}/{name}"
+    return fresh_pg_database(encoding="SQL_ASCII")
 
 
 @pytest.fixture

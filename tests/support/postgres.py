@@ -11,8 +11,9 @@ import pytest
 PG_URL = os.environ.get("NNLEGO_TEST_PG_URL")
 
 
-def fresh_pg_database() -> str:
-    """The URL of a new, empty UTF-8 database on the test server (skips without a server)."""
+def fresh_pg_database(encoding: str = "UTF8") -> str:
+    """The URL of a new, empty database on the test server (skips without a server): UTF-8,
+    or ``encoding="SQL_ASCII"`` as a server without a UTF-8 locale makes one."""
     if not PG_URL:
         pytest.skip("needs a PostgreSQL server: NNLEGO_TEST_PG_URL (make test starts one)")
     import psycopg2
@@ -22,6 +23,7 @@ def fresh_pg_database() -> str:
     connection = psycopg2.connect(f"{server}/postgres".replace("+psycopg2", ""))
     connection.autocommit = True
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0")
+        locale = "" if encoding == "UTF8" else " LC_COLLATE 'C' LC_CTYPE 'C'"
+        cursor.execute(f"CREATE DATABASE {name} ENCODING '{encoding}' TEMPLATE template0{locale}")
     connection.close()
     return f"{server}/{name}"
