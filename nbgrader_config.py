@@ -5,6 +5,8 @@ them. Students' work goes to submitted/, autograded/ and feedback/ (never commit
 Instructors' guide: README.md ("For instructors") and book/appendix_b_instructors.md.
 """
 
+import os
+
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties,
@@ -42,3 +44,13 @@ c.OverwriteCells.add_missing_cells = False
 # from the source, the tracebacks and the outputs (nnlego.course.grading.feedback).
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTestsAndTheirLines,
                                     CSSHTMLHeaderPreprocessor]
+
+# Grading v2 (NNLEGO_GRADER_ENGINE=v2): the student's code runs in a sandboxed child that only
+# computes; the test cells run in the grader, which decides (nnlego.course.grading.judge).
+if os.environ.get("NNLEGO_GRADER_ENGINE", "v1") == "v2":
+    from nnlego.course.grading.judge import ComputeAndJudge
+
+    c.ComputeAndJudge.timeout = c.Execute.timeout
+    c.Autograde.autograde_preprocessors = [ComputeAndJudge, IgnorePattern,
+                                           ClearMetadataPreprocessor, LimitOutput, ScoreByTokens,
+                                           AssignLatePenalties, CheckCellMetadata]

@@ -147,8 +147,11 @@ def check_workdir(workdir: Path):
                          "autograded/<student>/<assignment>/")
 
 
-def bwrap_command(connection_file: str, workdir: Path, key_fd: int | None) -> list[str]:
-    """The bwrap command line that starts the grading kernel for ``connection_file``."""
+def bwrap_prefix(workdir: Path, private: str | None = None, over_nnlego=None) -> list[str]:
+    """bwrap's arguments up to the environment: what every sandboxed process of the grader
+    sees (the kernel's and grading v2's child). ``private``: a folder bound read-write (the
+    kernel's sockets); ``over_nnlego``: a folder bound read-only over nnlego's own (the copy
+    without the graded pieces, :mod:`nnlego.course.grading.withheld`)."""
     command = ["bwrap", "--die-with-parent", "--unshare-all", "--cap-drop", "ALL",
                "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib",
                "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
@@ -159,9 +162,14 @@ def bwrap_command(connection_file: str, workdir: Path, key_fd: int | None) -> li
     data = data_home_for_kernel()
     for path in dict.fromkeys(_read_only_paths(workdir, data)):
         command += ["--ro-bind", str(path), str(path)]
-    private = str(Path(connection_file).resolve().parent)
-    command += ["--ro-bind", str(workdir), START, "--bind", private, private,
-                "--remount-ro", "/", "--remount-ro", "/tmp",   # (its binds stay writable)
+    if over_nnlego is not None:
+        import nnlego
+
+        command += ["--ro-bind", str(over_nnlego), str(Path(nnlego.__file__).resolve().parent)]
+    command += ["--ro-bind", str(workdir), START]
+    if private is not None:
+        command += ["--bind", private, private]
+    command += ["--remount-ro", "/", "--remount-ro", "/tmp",   # (its binds stay writable)
                 "--chdir", WORK, "--clearenv"]
     env = {"PATH": f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin", "HOME": SCRATCH,
            "TMPDIR": SCRATCH, "MPLCONFIGDIR": f"{SCRATCH}/matplotlib",
@@ -171,12 +179,44 @@ def bwrap_command(connection_file: str, workdir: Path, key_fd: int | None) -> li
     env["NNLEGO_DATA"] = str(data)
     env["NNLEGO_WORK_START"] = START
     env.update({name: os.environ[name] for name in PASS_ENV if name in os.environ})
-    if key_fd is not None:
-        env["NNLEGO_GRADER_KEY_FD"] = str(key_fd)
     for name, value in env.items():
         command += ["--setenv", name, value]
+    return command
+
+
+def bwrap_command(connection_file: str, workdir: Path, key_fd: int | None) -> list[str]:
+    """The bwrap command line that starts the grading kernel for ``connection_file``."""
+    private = str(Path(connection_file).resolve().parent)
+    command = bwrap_prefix(workdir, private=private)
+    if key_fd is not None:
+        command += ["--setenv", "NNLEGO_GRADER_KEY_FD", str(key_fd)]
     return command + ["--", sys.executable, "-m", "nnlego.course.grading.kernel", "-f",
                       str(Path(connection_file).resolve())]
+
+
+def computer_command(start, nnlego_copy=None) -> list[str]:
+    """The command that starts grading v2's child (:mod:`nnlego.course.grading.computer`) in
+    the sandbox, its working folder filled from ``start``, nnlego replaced by ``nnlego_copy``."""
+    if shutil.which("bwrap") is None:
+        raise RuntimeError("bubblewrap is not installed: run `make sandbox` "
+                           "(apt-get install bubblewrap)")
+    workdir = Path(start).resolve()
+    check_workdir(workdir)
+    return bwrap_prefix(workdir, over_nnlego=nnlego_copy) + [
+        "--", sys.executable, "-m", "nnlego.course.grading.computer"]
+
+
+def launcher_env() -> dict[str, str]:
+    """The environment bwrap itself starts with (the child's is set by bwrap_prefix)."""
+    return {"PATH": f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin",
+            **{name: os.environ[name] for name in LAUNCHER_ENV + PASS_ENV
+               if name in os.environ}}
+
+
+def computer_preexec():
+    """In the child before bwrap starts: the limits, and dying with the grader."""
+    set_limits()
+    processes.die_with_parent(signal.SIGKILL)
 
 
 def _limit(name, default) -> int:

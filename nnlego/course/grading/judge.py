@@ -1,0 +1,149 @@
+"""Grading v2: the student's process only computes, the grader decides.
+
+:class:`ComputeAndJudge` takes the place of :class:`~nnlego.course.grading.execute.
+ProtectedExecute` in nbgrader's autograde chain (``NNLEGO_GRADER_ENGINE=v2``, read by the
+course's ``nbgrader_config.py``). For one notebook it:
+
+1. runs the setup cell in the grader (it is the instructor's: nbgrader restores locked cells),
+   reads the pieces being graded from the test cells' ``own_work(...)``
+   (:func:`~nnlego.course.grading.withheld.pieces_named`) and makes the copy of nnlego without
+   them;
+2. starts a sandboxed child (:class:`~nnlego.course.grading.remote.Computer`) in a private copy
+   of the submission's folder, and runs the setup, answer and other code cells *there*, in order
+   (demonstration cells are not run);
+3. runs each test cell, visible and hidden tests alike, *in the grader*
+   (:class:`~nnlego.course.grading.drive.TestRun`): the student's functions are proxies that
+   send plain data to the child and get plain data back, the references are computed by the
+   grader's own nnlego. The hidden tests and the reference values never enter the child: there
+   is no key to steal, no token to forge, no source to print.
+
+A test cell passes when it runs to its end without an error; the verdicts go to
+``resources["nnlego"]["passed"]``, which :class:`~nnlego.course.grading.execute.ScoreByTokens`
+turns into scores (and the static review into flags), as with the first engine. A child that
+dies or overruns the per-cell timeout is replaced by a fresh one that replays the cells run so
+far (at most :attr:`ComputeAndJudge.restarts` times; then the rest is "not run").
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Integer
+
+from . import drive, safe_files, withheld
+from .execute import _demonstration, _error, _stream, role
+from .remote import Computer, Gone
+
+
+class ComputeAndJudge(Preprocessor):
+    """Run a submission's code in a sandboxed child and its tests in the grader."""
+
+    timeout = Integer(60, config=True, help="seconds a cell (and a test cell's calls) may take")
+    restarts = Integer(3, config=True, help="fresh children after one died or overran")
+
+    def preprocess(self, nb, resources):
+        record = resources.setdefault("nnlego", {"passed": {}, "flags": {}})
+        folder = resources.get("metadata", {}).get("path")
+        start = tempfile.mkdtemp(prefix="nnlego-start-")
+        try:
+            if folder:
+                safe_files.copy_regular(folder, start, limits=safe_files.Limits.from_env())
+            Notebook(nb, start, self.timeout, self.restarts, record).grade()
+        finally:
+            safe_files.remove_tree(start)
+        return nb, resources
+
+
+class Notebook:
+    """One notebook's grading run: the grader's scope, the child, the cells run so far."""
+
+    def __init__(self, nb, start, timeout, restarts, record):
+        self.nb, self.start, self.timeout = nb, start, timeout
+        self.restarts_left, self.record = restarts, record
+        self.scope = drive.grader_scope()
+        self.computer: Computer | None = None
+        self.copy = None
+        self.replay: list[tuple[str, str]] = []        # (source, name) run in the child so far
+        self.not_run: str | None = None
+        self.count = 0
+
+    def grade(self):
+        cells = self.nb.cells
+        setup = next((c for c in cells if role(c) == "setup"), None)
+        setup_error = drive.run_setup(self.scope, setup.source if setup else "")
+        tests = [c.source for c in cells if role(c) == "test"]
+        self.copy = withheld.nnlego_without(withheld.pieces_named(tests, self.scope))
+        try:
+            for cell in cells:
+                if cell.cell_type == "code":
+                    self.count += 1
+                    self.cell(cell, setup_error)
+        finally:
+            if self.computer is not None:
+                self.computer.stop()
+
+    def cell(self, cell, setup_error):
+        kind = role(cell)
+        if kind is None and _demonstration(cell):
+            cell.outputs = [_stream("[nnlego-grader: a demonstration, not run at grading]\n",
+                                    "stderr")]
+            return
+        cell.execution_count = self.count
+        if not self.child():
+            if cell.source.strip():
+                cell.outputs = [_error("NotRun", f"not run: {self.not_run}")]
+            if kind == "test":
+                self.record["passed"][drive.grade_id(cell)] = False
+            return
+        if kind == "test":
+            self.test(cell, setup_error)
+        else:
+            self.answer(cell)
+
+    def child(self) -> bool:
+        """A live child (started, or restarted and replayed); False when none can be had."""
+        while self.computer is None or self.computer.dead is not None:
+            if self.not_run is not None:
+                return False
+            if self.computer is not None:
+                self.restarts_left -= 1
+                if self.restarts_left < 0:
+                    self.not_run = f"your code stopped the grader's sandbox too often " \
+                                   f"({self.computer.dead})"
+                    return False
+            try:
+                self.computer = Computer(self.start, self.copy, timeout=self.timeout)
+                for source, name in self.replay:
+                    self.computer.run(source, name)
+            except Gone as error:
+                self.not_run = f"the sandbox could not be started again ({error})"
+                return False
+        return True
+
+    def answer(self, cell):
+        name = f"<cell In[{self.count}]>"
+        try:
+            printed, error = self.computer.run(cell.source, name)
+        except Gone as gone:
+            cell.outputs = [_error("DeadKernelError", f"{gone}: the cells after it run in a "
+                                   "fresh sandbox without it")]
+            return
+        self.replay.append((cell.source, name))
+        cell.outputs = [_stream(printed)] if printed else []
+        if error is not None:
+            cell.outputs.append(drive.error_output(error["type"], error["message"],
+                                                   error["traceback"].split("\n")))
+
+    def test(self, cell, setup_error):
+        self.scope.computer = self.computer
+        began = time.monotonic()
+        self.computer.cell_deadline = began + self.timeout
+        try:
+            outputs, passed = drive.TestRun(self.scope, cell.source, self.count,
+                                            setup_error).run()
+        finally:
+            self.computer.cell_deadline = None
+        cell.outputs = outputs
+        self.record["passed"][drive.grade_id(cell)] = passed
