@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import nnlego
-from nnlego.course.grading import link, wire
+from nnlego.course.grading import arguments, link, wire
 
 
 def round_trip(value, keep=None, resolve=None):
@@ -143,11 +143,11 @@ def test_sync_writes_back_what_a_call_did_to_its_arguments():
     weights, table = [np.zeros(2), np.ones(2)], {"a": np.zeros(1), "gone": 1}
     X_new, rng_new = np.arange(3.0), np.random.default_rng(0)
     rng_new.random(4)
-    wire.sync(X, X_new)
-    wire.sync(rng, rng_new)
+    arguments.sync(X, X_new)
+    arguments.sync(rng, rng_new)
     first = weights[0]
-    wire.sync(weights, [np.full(2, 5.0), np.ones(2), np.zeros(1)])
-    wire.sync(table, {"a": np.ones(1), "new": 2})
+    arguments.sync(weights, [np.full(2, 5.0), np.ones(2), np.zeros(1)])
+    arguments.sync(table, {"a": np.ones(1), "new": 2})
     assert np.array_equal(X, [0, 1, 2]) and rng.random() == rng_new.random()
     assert len(weights) == 3 and np.array_equal(weights[0], [5, 5])
     assert table.keys() == {"a", "new"} and table["a"][0] == 1
@@ -156,9 +156,9 @@ def test_sync_writes_back_what_a_call_did_to_its_arguments():
 
 def test_same_compares_deeply_and_bit_for_bit():
     a = [np.array([1.0, np.nan]), {"k": (1, "x")}]
-    assert wire.same(a, [np.array([1.0, np.nan]), {"k": (1, "x")}])
-    assert not wire.same(a, [np.array([1.0, 2.0]), {"k": (1, "x")}])
-    assert not wire.same(np.zeros(2), np.zeros(2, dtype=np.float32))
+    assert arguments.same(a, [np.array([1.0, np.nan]), {"k": (1, "x")}])
+    assert not arguments.same(a, [np.array([1.0, 2.0]), {"k": (1, "x")}])
+    assert not arguments.same(np.zeros(2), np.zeros(2, dtype=np.float32))
 
 
 def test_a_frame_over_the_limit_ends_the_link(monkeypatch):

@@ -255,7 +255,7 @@ def _snapshot(args, kwargs):
 def _changed(before, args, kwargs) -> dict:
     """``{"args": {index: value}, "kwargs": {name: value}}`` of the arguments the call
     changed (all of them when they could not be compared)."""
-    from .wire import same
+    from .arguments import same
 
     if before is None:
         return {"args": dict(enumerate(args)), "kwargs": kwargs}

@@ -29,7 +29,7 @@ from __future__ import annotations
 import tempfile
 import time
 
-from nbconvert.preprocessors import Preprocessor
+from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Integer
 
 from . import drive, safe_files, withheld
@@ -37,7 +37,7 @@ from .execute import _demonstration, _error, _stream, role
 from .remote import Computer, Gone
 
 
-class ComputeAndJudge(Preprocessor):
+class ComputeAndJudge(NbGraderPreprocessor):
     """Run a submission's code in a sandboxed child and its tests in the grader."""
 
     timeout = Integer(60, config=True, help="seconds a cell (and a test cell's calls) may take")

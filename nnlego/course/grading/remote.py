@@ -22,9 +22,9 @@ import time
 
 import numpy as np
 
+from . import arguments, sandbox, wire
 from . import computer as child_side
 from . import link as framing
-from . import sandbox, wire
 
 BUILTIN_NAMES = frozenset(dir(builtins))
 
@@ -176,10 +176,10 @@ def _sync_arguments(args, kwargs, now_args, now_kwargs):
         raise wire.WireError("the child sent its arguments back malformed")
     for index, changed in now_args.items():
         if type(index) is int and 0 <= index < len(args):
-            wire.sync(args[index], changed)
+            arguments.sync(args[index], changed)
     for key, original in kwargs.items():
         if key in now_kwargs:
-            wire.sync(original, now_kwargs[key])
+            arguments.sync(original, now_kwargs[key])
 
 
 def _raise_if_raised(answer, name):
