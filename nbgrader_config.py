@@ -50,7 +50,6 @@ c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTestsAndTheirLines,
 if os.environ.get("NNLEGO_GRADER_ENGINE", "v1") == "v2":
     from nnlego.course.grading.judge import ComputeAndJudge
 
-    c.ComputeAndJudge.timeout = c.Execute.timeout
     c.Autograde.autograde_preprocessors = [ComputeAndJudge, IgnorePattern,
                                            ClearMetadataPreprocessor, LimitOutput, ScoreByTokens,
                                            AssignLatePenalties, CheckCellMetadata]

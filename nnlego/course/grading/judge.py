@@ -40,7 +40,9 @@ from .remote import Computer, Gone
 class ComputeAndJudge(NbGraderPreprocessor):
     """Run a submission's code in a sandboxed child and its tests in the grader."""
 
-    timeout = Integer(60, config=True, help="seconds a cell (and a test cell's calls) may take")
+    timeout = Integer(None, allow_none=True, config=True,
+                      help="seconds a cell (and a test cell's calls) may take; default: the "
+                           "course's c.Execute.timeout, else 60")
     restarts = Integer(3, config=True, help="fresh children after one died or overran")
 
     def preprocess(self, nb, resources):
@@ -50,10 +52,15 @@ class ComputeAndJudge(NbGraderPreprocessor):
         try:
             if folder:
                 safe_files.copy_regular(folder, start, limits=safe_files.Limits.from_env())
-            Notebook(nb, start, self.timeout, self.restarts, record).grade()
+            Notebook(nb, start, self.cell_timeout(), self.restarts, record).grade()
         finally:
             safe_files.remove_tree(start)
         return nb, resources
+
+    def cell_timeout(self) -> int:
+        if self.timeout is not None:
+            return self.timeout
+        return int(self.config.get("Execute", {}).get("timeout", 60) or 60)
 
 
 class Notebook:

@@ -37,20 +37,24 @@ DECOYS = {"nnlego.initializers":
 
 def pieces_named(sources, namespace) -> list:
     """The objects named in ``own_work(...)`` calls in ``sources`` (test cells' code),
-    evaluated in ``namespace`` (the setup cell's names); names that do not evaluate to an
-    nnlego function are skipped."""
+    evaluated in ``namespace`` (the setup cell's names): ``own_work(nnlego.sigmoid)``,
+    ``own_work(*TILE_MOVERS)`` (a tuple of the setup), ``own_work(*forbidden)`` (a tuple the
+    cell itself assigns from the setup's names). Names that do not evaluate to an nnlego
+    function are skipped."""
     found = []
     for source in sources:
         try:
             tree = ast.parse(_without_magics(source))
         except SyntaxError:
             continue
+        assigned = {target.id: node.value for node in tree.body if isinstance(node, ast.Assign)
+                    for target in node.targets if isinstance(target, ast.Name)}
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "own_work":
                 for argument in node.args:
-                    piece = _evaluate(argument, namespace)
-                    if _is_nnlego_function(piece) and piece not in found:
-                        found.append(piece)
+                    for piece in _evaluate(argument, namespace, assigned):
+                        if _is_nnlego_function(piece) and piece not in found:
+                            found.append(piece)
     return found
 
 
@@ -59,13 +63,24 @@ def _without_magics(source: str) -> str:
                      for line in source.split("\n"))
 
 
-def _evaluate(node, namespace):
+def _evaluate(node, namespace, assigned, depth=0) -> list:
+    """The objects an ``own_work`` argument stands for (a starred one: each of its items)."""
+    if depth > 3:
+        return []
+    if isinstance(node, ast.Starred):
+        return [item for value in _evaluate(node.value, namespace, assigned, depth + 1)
+                for item in (value if isinstance(value, (tuple, list)) else [value])]
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return [tuple(item for element in node.elts
+                      for item in _evaluate(element, namespace, assigned, depth + 1))]
+    if isinstance(node, ast.Name) and node.id not in namespace and node.id in assigned:
+        return _evaluate(assigned[node.id], namespace, assigned, depth + 1)
     if not isinstance(node, (ast.Name, ast.Attribute)):
-        return None
+        return []
     try:
-        return eval(compile(ast.Expression(node), "<own_work>", "eval"), {}, dict(namespace))
+        return [eval(compile(ast.Expression(node), "<own_work>", "eval"), {}, dict(namespace))]
     except Exception:
-        return None
+        return []
 
 
 def _is_nnlego_function(piece) -> bool:
