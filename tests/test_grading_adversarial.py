@@ -24,6 +24,7 @@ import base64
 import binascii
 import codecs
 import hashlib
+import html
 import importlib.util
 import os
 import re
@@ -83,6 +84,19 @@ def leaked(page: Path, hidden) -> list[str]:
     return sorted(found)
 
 
+def digests(root: Path, tops) -> dict:
+    """{path under root: SHA-256} of every file in tops (files or folders); a link is never
+    followed: its entry says where it points."""
+    found = {}
+    for top in tops:
+        for path in [top] if not top.is_dir() or top.is_symlink() else sorted(top.rglob("*")):
+            if path.is_symlink():
+                found[str(path.relative_to(root))] = f"link to {os.readlink(path)}"
+            elif path.is_file():
+                found[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
 class AdversarialCourse(Course):
     """The assignments with a v1-beating cheat: the blank notebook of each graded first (as
     :data:`BYSTANDER`, with feedback), the course's files fingerprinted, then every cheat graded
@@ -123,15 +137,10 @@ class AdversarialCourse(Course):
     def fingerprint(self) -> dict:
         """SHA-256 of the course's own files, everyone's submissions and the bystander's
         autograded files and feedback; the bystander's rows of the gradebook."""
-        root, found = self.root, {}
-        tops = [root / "nbgrader_config.py", root / "solutions", root / "exercises",
-                root / "submitted"] + [root / kind / BYSTANDER for kind in ("autograded",
-                                                                            "feedback")]
-        for top in tops:
-            for path in [top] if top.is_file() else sorted(top.rglob("*")):
-                if path.is_file() or path.is_symlink():
-                    found[str(path.relative_to(root))] = hashlib.sha256(
-                        path.read_bytes() if path.is_file() else b"link").hexdigest()
+        root = self.root
+        found = digests(root, [root / "nbgrader_config.py", root / "solutions",
+                               root / "exercises", root / "submitted", root / "autograded" /
+                               BYSTANDER, root / "feedback" / BYSTANDER])
         with Gradebook(self.db_url) as gb:
             for assignment in self.assignments:
                 notebook = gb.find_submission_notebook(notebook_name(assignment), assignment,
@@ -196,6 +205,34 @@ def test_the_cheats_that_beat_v1_cover_the_course():
                 "09_derangements", "12_capstone"}
     assert covered >= expected, f"no v1-beating cheat for {sorted(expected - covered)}"
     assert {doc_line(p, "leaks") for _, p in CHEATING} >= {"rot13", "base64"}
+
+
+def test_the_leak_finder_reads_every_encoding_and_only_them(tmp_path):
+    line = 'assert np.allclose(s_fresh, nnlego.sigmoid(z_fresh)), "differs"'
+    pages = {"plain": f"<pre>{html.escape(line)}</pre>",
+             "rot13": f"<pre>{html.escape(codecs.encode(line, 'rot13'))}</pre>",
+             "base64": f"<pre>{base64.b64encode(line.encode()).decode()}</pre>",
+             "nothing": "<pre>sigmoid differs on fresh inputs</pre>"}
+    found = {}
+    for name, text in pages.items():
+        (tmp_path / f"{name}.html").write_text(text)
+        found[name] = leaked(tmp_path / f"{name}.html", {line})
+    assert found == {"plain": [line], "rot13": [line], "base64": [line], "nothing": []}
+
+
+def test_the_fingerprint_sees_a_changed_an_added_and_a_linked_file(tmp_path):
+    (tmp_path / "solutions").mkdir()
+    (tmp_path / "solutions" / "a.ipynb").write_text("answer")
+    (tmp_path / "solutions" / "b.ipynb").write_text("other")
+    before = digests(tmp_path, [tmp_path / "solutions"])
+    assert digests(tmp_path, [tmp_path / "solutions"]) == before
+    (tmp_path / "solutions" / "a.ipynb").write_text("answe!")
+    (tmp_path / "solutions" / "new.py").write_text("")
+    (tmp_path / "solutions" / "b.ipynb").unlink()
+    (tmp_path / "solutions" / "b.ipynb").symlink_to(tmp_path / "solutions" / "a.ipynb")
+    after = digests(tmp_path, [tmp_path / "solutions"])
+    assert {k for k in set(before) | set(after) if before.get(k) != after.get(k)} == {
+        "solutions/a.ipynb", "solutions/b.ipynb", "solutions/new.py"}
 
 
 # -- today's engine is fooled (the proof that the suite can fail) ----------------------------
