@@ -1,8 +1,9 @@
 """The instructors' solution test suite: the auto-graded exercises grade the right way.
 
-One temporary nbgrader course per test session, set up by the repository's own
-``nbgrader_config.py`` (only its root moved), releases every assignment of ``solutions/`` and
-grades, through nbgrader's Python API, a set of made-up submissions for each:
+One temporary nbgrader course per test session (``tests/support/grading_course.py``), set up
+by the repository's own ``nbgrader_config.py`` (only its root moved), releases every assignment
+of ``solutions/`` and grades, through nbgrader's Python API, a set of made-up submissions for
+each:
 
 - the solution notebook scores full marks on every autograded cell;
 - the released notebook scores 0;
@@ -15,7 +16,8 @@ grades, through nbgrader's Python API, a set of made-up submissions for each:
   the tests running it finds them blanked in its feedback, and grading twice gives
   the same scores;
 - the adversarial suite: every cheat of ``tests/cheating_submissions/`` scores no more than the
-  blank notebook (and is flagged for review where it says so), every answer of
+  blank notebook (and is flagged for review where it says so), but those marked ``beats: v1``
+  (today's engine does not stop them: ``tests/test_grading_adversarial.py``), every answer of
   ``tests/correct_alternatives/`` keeps full marks;
 - the sandbox (``nnlego-sandbox``, ``make sandbox``): the course's answers, gradebook and other
   students' work are not there; a killed kernel, a huge output or a memory blow-up costs only
@@ -31,8 +33,6 @@ pytest-xdist this file runs on one worker (``--dist loadfile``); the grading use
 from __future__ import annotations
 
 import copy
-import html
-import json
 import os
 import re
 import shutil
@@ -46,14 +46,21 @@ import pytest
 
 nbgrader = pytest.importorskip("nbgrader", reason="the course extra: pip install -e '.[course]'")
 from nbgrader.api import Gradebook  # noqa: E402
-from nbgrader.apps import NbGraderAPI  # noqa: E402
-from nbgrader.coursedir import CourseDirectory  # noqa: E402
-from nbgrader.utils import is_grade, is_solution  # noqa: E402
+from nbgrader.utils import is_grade  # noqa: E402
+from support.grading_course import (  # noqa: E402
+    Course,
+    beats_v1,
+    grade_id,
+    hidden_lines,
+    notebook_name,
+    plain_text,
+    read_wrong_solution,
+    total,
+)
 from support.notebooks import (  # noqa: E402
     ASSIGNMENTS,
     CHEATS,
     EXERCISES,
-    HIDDEN,
     RIGHT,
     ROOT,
     SOLUTIONS,
@@ -62,8 +69,6 @@ from support.notebooks import (  # noqa: E402
 )
 from support.notebooks import examples as support_examples  # noqa: E402
 from traitlets.config.loader import PyFileConfigLoader  # noqa: E402
-
-from nnlego.course.grading import parallel  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -84,124 +89,17 @@ CRASHES = {
 }
 
 
-def notebook_name(assignment):
-    (path,) = (SOLUTIONS / assignment).glob("*.ipynb")
-    return path.stem
-
-
-def grade_id(cell):
-    return cell.metadata.get("nbgrader", {}).get("grade_id")
-
-
-def read_wrong_solution(path):
-    """(docstring, {grade_id: new source}) from a file of tests/wrong_solutions/."""
-    submission = read_submission(path)
-    return submission.doc, submission.answers
-
-
 def examples(folder):
-    return [pytest.param(a, p.stem, id=f"{a}-{p.stem}") for a, p in support_examples(folder)]
+    return [pytest.param(a, p.stem, id=f"{a}-{p.stem}") for a, p in support_examples(folder)
+            if folder != CHEATS or not beats_v1(p)]
 
 
 def wrong_solutions():
     return examples(WRONG)
 
 
-class Course:
-    """A temporary nbgrader course built from solutions/ with the repository's config."""
-
-    def __init__(self, root: Path):
-        self.root = root
-        shutil.copytree(SOLUTIONS, root / "solutions")
-        self.config = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
-        self.config.CourseDirectory.root = str(root)
-        self.config.Exchange.root = str(root / "exchange")
-        self.db_url = f"sqlite:///{root / 'gradebook.db'}"
-        self.seconds = {}           # (assignment, student) -> seconds to autograde
-        self.graded_everything = None   # seconds the parallel grading of the whole suite took
-        shutil.copy(ROOT / "nbgrader_config.py", root)   # for nnlego's parallel grader
-        self.feedback_pages = {}    # assignment -> the feedback HTML files of every submission
-        api = self.api()
-        for assignment in ASSIGNMENTS:
-            result = api.generate_assignment(assignment, force=True)
-            assert result["success"], result.get("error", "") + result.get("log", "")
-
-    def api(self, **execute):
-        config = copy.deepcopy(self.config)
-        for key, value in execute.items():
-            setattr(config.Execute, key, value)
-        return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
-
-    def solution(self, assignment):
-        return nbformat.read(SOLUTIONS / assignment / f"{notebook_name(assignment)}.ipynb", 4)
-
-    def released(self, assignment):
-        return nbformat.read(self.root / "exercises" / assignment /
-                             f"{notebook_name(assignment)}.ipynb", 4)
-
-    def answered(self, assignment, replace=None, fill=True):
-        """The released notebook with every answer cell filled in: the solution's, or replace's
-        (fill=False: only replace's; the other answer cells stay as released)."""
-        nb = self.released(assignment)
-        answers = {grade_id(c): c.source for c in (self.solution(assignment) if fill else
-                                                    self.released(assignment)).cells}
-        answers.update(replace or {})
-        unknown = set(replace or {}) - {grade_id(c) for c in nb.cells}
-        assert not unknown, f"no cells {unknown} in {assignment}"
-        for cell in nb.cells:
-            if cell.metadata.get("nbgrader", {}).get("solution"):
-                cell.source = re.sub(r"^\s*### (BEGIN|END) SOLUTION\n", "", answers[grade_id(cell)],
-                                     flags=re.M)
-        return nb
-
-    def edited(self, assignment, path):
-        """The released notebook changed as a file of cheating_submissions/ says."""
-        edits = read_submission(path).edits
-        nb = self.answered(assignment, {cell: source for (kind, cell), source in edits.items()
-                                        if kind == "replaces"}, fill=False)
-        for (kind, cell_id), source in edits.items():
-            (index,) = [i for i, c in enumerate(nb.cells) if grade_id(c) == cell_id]
-            if kind == "appends to":
-                nb.cells[index].source += "\n" + source
-            elif kind == "new cell before":
-                nb.cells.insert(index, nbformat.v4.new_code_cell(source))
-        return nb
-
-    def submit(self, assignment, student, nb):
-        folder = self.root / "submitted" / student / assignment
-        folder.mkdir(parents=True)
-        nbformat.write(nb, folder / f"{notebook_name(assignment)}.ipynb")
-
-    def grade(self, assignment, student, nb, **execute):
-        """Autograde nb as student's submission (once per session); {cell: (score, max)}."""
-        if (assignment, student) not in self.seconds:
-            self.submit(assignment, student, nb)
-            start = time.perf_counter()
-            result = self.api(**execute).autograde(assignment, student, force=True, create=True)
-            self.seconds[assignment, student] = time.perf_counter() - start
-            assert result["success"], result.get("error", "") + result.get("log", "")
-        return self.scores(assignment, student)
-
-    def review(self, assignment, student):
-        """The grader's flags for a submission ({piece: [reasons]})."""
-        path = self.root / "autograded" / student / assignment / "nnlego_review.json"
-        return json.loads(path.read_text())[notebook_name(assignment)]["flags"]
-
-    def outputs(self, assignment, student):
-        """Every output text of the autograded notebook, joined."""
-        (graded,) = (self.root / "autograded" / student / assignment).glob("*.ipynb")
-        return "\n".join(o.get("text", "") + o.get("evalue", "") + "".join(o.get("traceback", []))
-                         for c in nbformat.read(graded, 4).cells for o in c.get("outputs", []))
-
-    def scores(self, assignment, student):
-        with Gradebook(self.db_url) as gb:
-            submission = gb.find_submission_notebook(notebook_name(assignment), assignment,
-                                                     student)
-            return {g.name: (g.score, g.max_score) for g in submission.grades}
-
-    def autograded_cells(self, assignment):
-        return [grade_id(c) for c in self.solution(assignment).cells
-                if is_grade(c) and not is_solution(c)]
+class SolutionsCourse(Course):
+    """The course with every submission this file grades."""
 
     def batch(self, assignment):
         """{student: notebook} of every submission the suite makes for this assignment."""
@@ -209,6 +107,8 @@ class Course:
         for path in sorted((WRONG / assignment).glob("*.py")):
             batch[f"wrong_{path.stem}"] = self.answered(assignment, read_wrong_solution(path)[1])
         for path in sorted((CHEATS / assignment).glob("*.py")):
+            if beats_v1(path):
+                continue            # graded by test_grading_adversarial.py
             batch[f"cheat_{path.stem}"] = self.edited(assignment, path)
         for path in sorted((RIGHT / assignment).glob("*.py")):
             batch[f"right_{path.stem}"] = self.answered(assignment, read_wrong_solution(path)[1])
@@ -218,23 +118,6 @@ class Course:
         if assignment == A1:
             batch.update(self.integrity_submissions())
         return batch
-
-    def grade_all(self, assignment=None):
-        """Every submission of every assignment, graded once per session by nnlego's parallel
-        grader (`make grade`'s engine, one worker per core) with the course's own config."""
-        if self.graded_everything:
-            return
-        for name in ASSIGNMENTS:
-            for student, nb in self.batch(name).items():
-                if (name, student) not in self.seconds:
-                    self.submit(name, student, nb)
-        start = time.perf_counter()
-        report = parallel.grade(self.root, workers=2)
-        failed = [(o["student"], o["assignment"], o.get("error")) for o in report.failures]
-        assert not failed, f"grading failed: {failed[:3]}"
-        for outcome in report.outcomes:
-            self.seconds[outcome["assignment"], outcome["student"]] = outcome["seconds"]
-        self.graded_everything = time.perf_counter() - start
 
     def integrity_submissions(self):
         """Assignment 1's submissions for the course-wide mechanisms (see the tests below)."""
@@ -250,16 +133,6 @@ class Course:
                 "prints_the_tests": self.answered(A1, {"sigmoid": PRINTS_THE_TESTS}),
                 **{name: self.answered(A1, cells) for name, cells in CRASHES.items()}}
 
-    def feedback(self, assignment):
-        """Grade every submission, generate the feedback (once), and return its HTML files."""
-        if assignment not in self.feedback_pages:
-            self.grade_all(assignment)
-            result = self.api().generate_feedback(assignment, force=True)
-            assert result["success"], result.get("error", "") + result.get("log", "")
-            self.feedback_pages[assignment] = sorted(
-                (self.root / "feedback").glob(f"*/{assignment}/*.html"))
-        return self.feedback_pages[assignment]
-
 
 @pytest.fixture(scope="session")
 def course(tmp_path_factory):
@@ -270,7 +143,7 @@ def course(tmp_path_factory):
     # nbgrader runs the `alembic` command when it creates a gradebook: put the venv's on PATH.
     os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent),
                                           os.environ.get("PATH", "")])
-    return Course(tmp_path_factory.mktemp("course"))
+    return SolutionsCourse(tmp_path_factory.mktemp("course"))
 
 
 def test_every_assignment_of_the_course_is_there():
@@ -302,10 +175,6 @@ def graded(course, assignment, student):
     """{cell: (score, max)} of a submission of the suite's batch for this assignment."""
     course.grade_all(assignment)
     return course.scores(assignment, student)
-
-
-def total(scores):
-    return sum(score for score, _ in scores.values())
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -486,20 +355,6 @@ def test_grading_is_deterministic(course, assignment, name):
 
 
 # -- no hidden test leaks -------------------------------------------------------------------
-def hidden_lines(assignment, course):
-    """The lines of the hidden tests that appear nowhere in the released notebook."""
-    visible = "\n".join(c.source for c in course.released(assignment).cells)
-    hidden = {line.strip() for c in course.solution(assignment).cells
-              for block in HIDDEN.findall(c.source) for line in block.splitlines()}
-    return {line for line in hidden if len(line) >= 12 and line not in visible}
-
-
-def plain_text(page):
-    """The text a reader sees in an HTML page, whitespace collapsed."""
-    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", page)))
-
-
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_no_hidden_test_in_exercises_or_feedback(course, assignment):
     hidden = hidden_lines(assignment, course)
