@@ -101,3 +101,14 @@ def test_the_report_shows_subnormal_counts_and_the_first_and_last_slice(capsys):
     assert any("nnlego vs the lean NumPy step" in line and "(target <= 1.1x)" in line
                for line in lines)
     assert any("(target <= 4x)" in line for line in lines)
+
+
+def test_engine_scores_lists_every_submission_and_every_cell_that_differs():
+    import engine_scores
+
+    old = {"02": {"solution": {"a": [2, 2], "b": [3, 3]}, "cheat_x": {"a": [2, 2], "b": [0, 3]}}}
+    new = {"02": {"solution": {"a": [2, 2], "b": [3, 3]}, "cheat_x": {"a": [0, 2], "b": [0, 3]}}}
+    rows, changed = engine_scores.compare(old, new)
+    assert "| 02 | cheat_x | cheat | 2 | 0 | 5 |" in rows
+    assert "| 02 | solution | solution | 5 | 5 | 5 |" in rows
+    assert changed[2:] == ["| 02 | cheat_x | a | 2 | 0 |"]

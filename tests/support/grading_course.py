@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import html
 import json
+import os
 import re
 import shutil
 import time
@@ -180,6 +181,16 @@ class Course:
         for outcome in report.outcomes:
             self.seconds[outcome["assignment"], outcome["student"]] = outcome["seconds"]
         self.graded_everything = time.perf_counter() - start
+        if os.environ.get("NNLEGO_SCORE_TABLE"):    # benchmarks/engine_scores.py compares two
+            self.write_scores(Path(os.environ["NNLEGO_SCORE_TABLE"]))
+
+    def write_scores(self, path):
+        """Every graded submission's scores per test cell, as JSON:
+        ``{assignment: {student: {cell: [score, max]}}}``."""
+        table = {}
+        for assignment, student in sorted(self.seconds):
+            table.setdefault(assignment, {})[student] = self.scores(assignment, student)
+        path.write_text(json.dumps(table, indent=1, sort_keys=True))
 
     def feedback(self, assignment):
         """Grade every submission, generate the feedback (once), and return its HTML files."""
