@@ -146,17 +146,17 @@ def grade_here(root, workers) -> None:
 
 
 def summary_rows(runs, n_students) -> list[str]:
-    head = (f"{'configuration':<20} {'wall s':>8} {'CPU s/student':>14} {'students/min':>13}"
-            f"   {CLASS} students on 2 cores: CPU / 2, at this rate   failed")
+    head = (f"{'configuration':<20} {'wall s':>8} {'CPU s/student':>14} {'students/min':>13} "
+            f"{f'{CLASS} on 2 cores: CPU/2':>25} {'at this rate':>13} {'failed':>7}")
     rows = [head, "-" * len(head)]
     for run in runs:
         if not run.installed:
             rows.append(f"{run.label:<20} n/a (not installed)")
             continue
         per_student, per_minute = run.cpu / n_students, 60 * n_students / run.wall
-        rows.append(f"{run.label:<20} {run.wall:8.1f} {per_student:14.1f} {per_minute:13.2f}"
-                    f"   {'':22}{CLASS * per_student / 2 / 60:6.1f} min, "
-                    f"{CLASS / per_minute:6.1f} min   {run.failed:6d}")
+        rows.append(f"{run.label:<20} {run.wall:8.1f} {per_student:14.1f} {per_minute:13.2f} "
+                    f"{CLASS * per_student / 2 / 60:21.1f} min {CLASS / per_minute:9.1f} min "
+                    f"{run.failed:7d}")
     return rows
 
 
