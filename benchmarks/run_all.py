@@ -207,11 +207,24 @@ def run_bench_tiles():
         print(f"  FAILED: {error}")
 
 
+def run_bench_grading_engines(n_students):
+    """bench_grading_engines.py (plain nbgrader, v1, v2), on request only: minutes per student."""
+    print(f"\nGrading engines, {n_students} students (benchmarks/bench_grading_engines.py):")
+    try:
+        print("  " + _run([sys.executable, str(HERE / "bench_grading_engines.py"), "--students",
+                           str(n_students)]).strip().replace("\n", "\n  "))
+    except RuntimeError as error:
+        print(f"  FAILED: {error}")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="timings per contender (best wins)")
     parser.add_argument("--no-torch", action="store_true", help="skip PyTorch")
     parser.add_argument("--no-tiles", action="store_true", help="skip bench_tiles.py")
+    parser.add_argument("--grading", type=int, default=0, metavar="STUDENTS",
+                        help="also run bench_grading_engines.py with this many students "
+                        "(default 0: not run; 2 students take about 15 minutes)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     print_environment()
@@ -253,6 +266,8 @@ def main(argv=None):
     print(f"\n{sum(verdicts)} of {len(verdicts)} targets met")
     if not args.no_tiles:
         run_bench_tiles()
+    if args.grading:
+        run_bench_grading_engines(args.grading)
     print(f"\n(all benchmarks: {time.perf_counter() - start:.0f} s)")
 
 

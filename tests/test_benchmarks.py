@@ -5,6 +5,7 @@ loop, its tuned version and the lean hand-fused NumPy step must give nnlego's gr
 updates. (Their speed is the benchmark's business, never a test's.)
 """
 
+import re
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -112,3 +113,55 @@ def test_engine_scores_lists_every_submission_and_every_cell_that_differs():
     assert "| 02 | cheat_x | cheat | 2 | 0 | 5 |" in rows
     assert "| 02 | solution | solution | 5 | 5 | 5 |" in rows
     assert changed[2:] == ["| 02 | cheat_x | a | 2 | 0 |"]
+
+
+@pytest.mark.slow
+def test_the_grading_engines_benchmark_grades_and_reports(capsys):
+    """bench_grading_engines.py on 1 student x 1 assignment: every engine measured (v2's rows
+    "n/a (not installed)" without nnlego.course.grading.judge), CPU from the tasks and the
+    whole run, the same scores as v1."""
+    import importlib.util
+
+    import bench_grading_engines as bench
+    assignments = ["02_forward_pass"]
+    runs = bench.measure(1, ["plain", "v1", "v2"], [1], assignments, seed=1)
+    has_v2 = importlib.util.find_spec("nnlego.course.grading.judge") is not None
+    assert [(r.engine, r.installed) for r in runs] == [("plain", True), ("v1", True),
+                                                       ("v2", has_v2)]
+    measured = [r for r in runs if r.installed]
+    for run in measured:
+        assert run.failed == 0 and len(run.outcomes) == 1
+        (task,) = run.outcomes
+        assert task["assignment"] == assignments[0]
+        assert 0 < task["cpu_seconds"] < run.cpu and 0 < task["seconds"] < run.wall
+    assert measured[0].scores == measured[1].scores and measured[0].scores
+    bench.report(runs, 1, assignments)
+    out = capsys.readouterr().out
+    assert "plain, 1 worker" in out and "v1 / plain, 1 worker(s): CPU" in out
+    assert bool(re.search(r"^v2, 1 worker +n/a \(not installed\)$", out, re.M)) != has_v2
+    assert "scores, plain vs v1, 1 worker(s): the same on 1 of 1 submissions" in out
+
+
+@pytest.mark.slow
+def test_the_grading_profile_times_every_phase_and_puts_the_originals_back(capsys):
+    """profile_grading_task.py on one assignment: the kernel's start, the cells, nbgrader's
+    steps and the feedback in the table; the grading's functions unwrapped afterwards."""
+    import profile_grading_task
+    from nbclient import NotebookClient
+
+    from nnlego.course.grading import execute, parallel_tasks
+
+    before = (execute.ProtectedExecute.execute_cell, NotebookClient.start_new_kernel_client,
+              parallel_tasks.prepare_db, execute.ScoreByTokens.__dict__.get("preprocess"))
+    assert profile_grading_task.main(["--assignments", "02_forward_pass",
+                                      "--detail", "02_forward_pass"]) == 0
+    assert before == (execute.ProtectedExecute.execute_cell,
+                      NotebookClient.start_new_kernel_client, parallel_tasks.prepare_db,
+                      execute.ScoreByTokens.__dict__.get("preprocess"))
+    out = capsys.readouterr().out
+    detail = out.split("== 02_forward_pass ==")[1].split("==")[0]
+    for phase in ("autograde task", "kernel start: wait until it answers", "cell: setup",
+                  "cell: test (graded)", "OverwriteCells", "ProtectedExecute", "ScoreByTokens",
+                  "nbgrader feedback", "HTML export", "check outcomes", "(rest)"):
+        assert phase in detail, phase
+    assert "bwrap + Python's start" in out and "stock python3 kernel" in out

@@ -14,15 +14,18 @@ it runs inside a worker process (:mod:`nnlego.course.grading.parallel_worker`), 
 Autograding writes into the task's own copy of the template gradebook
 (:mod:`nnlego.course.grading.gradebook`), then the checks' outcomes into
 ``grading_logs/outcomes/`` (:mod:`nnlego.course.grading.outcomes`). A task returns an
-*outcome* dict, ``{"ok", "step", "student", "assignment", "seconds", "log", "error",
-"result"}`` (and ``"dropped"``: one line per file of the submission left out), and never
-raises.
+*outcome* dict, ``{"ok", "step", "student", "assignment", "seconds", "cpu_seconds", "log",
+"error", "result"}`` (and ``"dropped"``: one line per file of the submission left out), and never
+raises; ``cpu_seconds`` is the task's CPU time, user + system, of this process and of the
+children it waited for: the kernel's launcher, not a kernel that bwrap sandboxed (bwrap leaves
+that process to be reaped elsewhere; ``benchmarks/orphan_cpu.py`` counts it).
 """
 
 from __future__ import annotations
 
 import copy
 import os
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -83,11 +86,17 @@ def record_checks(spec: dict, api, outcome: dict, seconds: float, log) -> None:
                   f"{type(error).__name__}: {error}\n")
 
 
+def cpu_seconds() -> float:
+    """User + system CPU seconds of this process and of its children waited for, so far."""
+    return sum(usage.ru_utime + usage.ru_stime for usage in (
+        resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)))
+
+
 def grade_here(spec: dict) -> dict:
     """Run one task in this process, its output (fds 1 and 2) in its log; its outcome."""
     from . import converters
 
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), cpu_seconds()
     os.umask(spec.get("umask", 0o077))     # the course's files: the instructor's (privacy.py)
     Path(spec["log"]).parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -113,4 +122,5 @@ def grade_here(spec: dict) -> dict:
         os.dup2(_QUIET, 1)
         os.dup2(_QUIET, 2)
     outcome["seconds"] = time.perf_counter() - start
+    outcome["cpu_seconds"] = cpu_seconds() - cpu_start
     return outcome
