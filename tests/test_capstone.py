@@ -175,3 +175,25 @@ def test_numbers_typed_in_for_one_configuration_fail_the_others(references):
             if a != b:
                 typed = good_numbers(references[a][2])
                 assert capstone.check_numbers(typed, references[b][2]), (a, b)
+
+
+def test_reference_is_computed_once_per_process_and_handed_out_as_a_copy(monkeypatch):
+    X, y, X_test, y_test = tiny_data()
+    calls = []
+    real = capstone.reference_run
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs["seed"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(capstone, "reference_run", counting)
+    monkeypatch.setattr(capstone, "_REFERENCES", {})
+    first = capstone.reference(X, y, X_test, y_test, seeds=(0, 1), n_epochs=1, n_hidden=8)
+    first["grid_score"]["mean"] = 99.0
+    again = capstone.reference(X.copy(), y, X_test, y_test, seeds=(0, 1), n_epochs=1,
+                               n_hidden=8)
+    other = capstone.reference(X, y, X_test, y_test, seeds=(0, 1), n_epochs=1, n_hidden=9)
+    X[0, 0] += 1.0
+    changed = capstone.reference(X, y, X_test, y_test, seeds=(0, 1), n_epochs=1, n_hidden=8)
+    assert calls == [0, 1, 0, 1, 0, 1]
+    assert again["grid_score"]["mean"] != 99.0 and other is not again and changed

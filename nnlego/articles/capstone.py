@@ -16,6 +16,9 @@ Book: chapter 12, "Capstone: the savant, your way".
 
 from __future__ import annotations
 
+import copy
+import hashlib
+
 import numpy as np
 
 from .. import experiments
@@ -84,9 +87,29 @@ def reference_run(X, y, X_test, y_test, *, seed: int, grid: int = 4, p: float = 
 
 def reference(X, y, X_test, y_test, *, seeds=SEEDS, **config) -> dict:
     """:func:`reference_run` over ``seeds``: ``{name: {"mean", "min", "max", "std", "runs"}}``
-    (``std`` with ddof=1; 0 for one seed)."""
-    runs = [reference_run(X, y, X_test, y_test, seed=seed, **config) for seed in seeds]
-    return {name: _spread([run[name] for run in runs]) for name in GRADED}
+    (``std`` with ddof=1; 0 for one seed).
+
+    The runs repeat bit for bit (one BLAS thread), so a process computes each reference once:
+    the same data (by content) and settings return a copy of the first result. A grader that
+    grades a class asks for the same references for every student."""
+    key = (_digest(X, y, X_test, y_test), tuple(int(s) for s in seeds),
+           tuple(sorted(config.items())))
+    if key not in _REFERENCES:
+        runs = [reference_run(X, y, X_test, y_test, seed=seed, **config) for seed in seeds]
+        _REFERENCES[key] = {name: _spread([run[name] for run in runs]) for name in GRADED}
+    return copy.deepcopy(_REFERENCES[key])
+
+
+_REFERENCES: dict = {}
+
+
+def _digest(*arrays) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for array in arrays:
+        array = np.ascontiguousarray(array)
+        digest.update(f"{array.dtype.str}{array.shape}".encode())
+        digest.update(memoryview(array).cast("B"))
+    return digest.hexdigest()
 
 
 def check_numbers(numbers: dict, ref: dict, tolerances=None) -> list:
