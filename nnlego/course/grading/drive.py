@@ -45,8 +45,8 @@ class _Shell:
     run_cell_magic = system = run_line_magic
 
 
-def run_setup(scope: Scope, source: str) -> str | None:
-    """Run the setup cell in the grader; an error's text, or None."""
+def run_setup(scope: dict, source: str) -> str | None:
+    """Run the setup cell in the grader (in ``scope``, a dict); an error's text, or None."""
     import matplotlib
 
     matplotlib.use("agg")

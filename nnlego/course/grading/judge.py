@@ -30,9 +30,9 @@ import tempfile
 import time
 
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Integer
+from traitlets import Bool, Integer
 
-from . import drive, safe_files, withheld
+from . import drive, safe_files, warm, withheld
 from .execute import _demonstration, _error, _stream, role
 from .remote import Computer, Gone
 
@@ -44,6 +44,8 @@ class ComputeAndJudge(NbGraderPreprocessor):
                       help="seconds a cell (and a test cell's calls) may take; default: the "
                            "course's c.Execute.timeout, else 60")
     restarts = Integer(3, config=True, help="fresh children after one died or overran")
+    warm = Bool(True, config=True, help="fork each notebook's child from a zygote that has "
+                                        "run the setup (nnlego.course.grading.warm)")
 
     def preprocess(self, nb, resources):
         record = resources.setdefault("nnlego", {"passed": {}, "flags": {}})
@@ -52,7 +54,8 @@ class ComputeAndJudge(NbGraderPreprocessor):
         try:
             if folder:
                 safe_files.copy_regular(folder, start, limits=safe_files.Limits.from_env())
-            Notebook(nb, start, self.cell_timeout(), self.restarts, record).grade()
+            Notebook(nb, start, self.cell_timeout(), self.restarts, record,
+                     warm=self.warm).grade()
         finally:
             safe_files.remove_tree(start)
         return nb, resources
@@ -66,12 +69,12 @@ class ComputeAndJudge(NbGraderPreprocessor):
 class Notebook:
     """One notebook's grading run: the grader's scope, the child, the cells run so far."""
 
-    def __init__(self, nb, start, timeout, restarts, record):
+    def __init__(self, nb, start, timeout, restarts, record, warm=True):
         self.nb, self.start, self.timeout = nb, start, timeout
-        self.restarts_left, self.record = restarts, record
+        self.restarts_left, self.record, self.warm = restarts, record, warm
         self.scope = drive.grader_scope()
         self.computer: Computer | None = None
-        self.copy = None
+        self.copy, self.setup_source = None, ""
         self.replay: list[tuple[str, str]] = []        # (source, name) run in the child so far
         self.not_run: str | None = None
         self.count = 0
@@ -79,7 +82,13 @@ class Notebook:
     def grade(self):
         cells = self.nb.cells
         setup = next((c for c in cells if role(c) == "setup"), None)
-        setup_error = drive.run_setup(self.scope, setup.source if setup else "")
+        self.setup_source = setup.source if setup else ""
+        if self.warm:
+            names, setup_error = warm.grader_setup(
+                self.setup_source, lambda names: drive.run_setup(names, self.setup_source))
+            dict.update(self.scope, names)
+        else:
+            setup_error = drive.run_setup(self.scope, self.setup_source)
         tests = [c.source for c in cells if role(c) == "test"]
         self.copy = withheld.nnlego_without(withheld.pieces_named(tests, self.scope))
         try:
@@ -106,6 +115,13 @@ class Notebook:
             return
         if kind == "test":
             self.test(cell, setup_error)
+        elif kind == "setup" and self.warm:
+            setup = self.computer.ready.get("setup") or {}     # the zygote ran it
+            cell.outputs = [_stream(setup["stdout"])] if setup.get("stdout") else []
+            if setup.get("error"):
+                error = setup["error"]
+                cell.outputs.append(drive.error_output(error["type"], error["message"],
+                                                       error["traceback"].split("\n")))
         else:
             self.answer(cell)
 
@@ -121,13 +137,22 @@ class Notebook:
                                    f"({self.computer.dead})"
                     return False
             try:
-                self.computer = Computer(self.start, self.copy, timeout=self.timeout)
+                self.computer = self.new_child()
                 for source, name in self.replay:
                     self.computer.run(source, name)
             except Gone as error:
                 self.not_run = f"the sandbox could not be started again ({error})"
                 return False
         return True
+
+    def new_child(self) -> Computer:
+        """A fresh child: forked from this assignment's zygote, or started cold."""
+        if not self.warm:
+            return Computer(self.start, self.copy, timeout=self.timeout)
+        try:
+            return warm.zygote_for(self.copy, self.setup_source, self.timeout).fork(self.start)
+        except Gone:        # a zygote a child killed: once more with a new one
+            return warm.zygote_for(self.copy, self.setup_source, self.timeout).fork(self.start)
 
     def answer(self, cell):
         name = f"<cell In[{self.count}]>"

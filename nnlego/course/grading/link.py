@@ -80,7 +80,10 @@ class Link:
                 wait = deadline - time.monotonic()
                 if wait <= 0 or not select.select([self.read_fd], [], [], wait)[0]:
                     raise Timeout("no answer before the deadline")
-            chunk = os.read(self.read_fd, min(left, 2 ** 22))
+            try:
+                chunk = os.read(self.read_fd, min(left, 2 ** 22))
+            except OSError as error:            # (a socket reset by a process that died)
+                raise LinkError(f"the other side went away ({error})") from None
             if not chunk:
                 raise LinkError("the other side closed the link")
             parts.append(chunk)

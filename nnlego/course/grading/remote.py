@@ -36,20 +36,29 @@ class Gone(RuntimeError):
 class Computer:
     """A sandboxed child that runs one notebook's code for the grader."""
 
-    def __init__(self, start, nnlego_copy=None, timeout: float = 60.0, command=None):
+    def __init__(self, start, nnlego_copy=None, timeout: float = 60.0, command=None, *,
+                 channel=None):
+        """A fresh child in the sandbox, its folder filled from ``start`` and nnlego replaced
+        by ``nnlego_copy``; or, with ``channel`` = ``(link, end)``, a child forked by a warm
+        zygote (:mod:`nnlego.course.grading.warm`) whose ``end(now)`` stops it."""
         self.timeout = timeout
         self.callbacks: dict[int, object] = {}
         self.calls: list[tuple[list, dict]] = []    # the arguments of the calls running now
-        self.process = subprocess.Popen(
-            command or sandbox.computer_command(start, nnlego_copy), stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=sandbox.launcher_env(),
-            preexec_fn=sandbox.computer_preexec, close_fds=True)
-        self.link = framing.Link(self.process.stdout.fileno(), self.process.stdin.fileno())
         self.dead: str | None = None
         self.cell_deadline: float | None = None      # a test cell's calls share its timeout
-        message, _ = self._receive(time.monotonic() + max(timeout, 60.0))
-        if message.get("op") != "ready":
-            self.stop()
+        self.process, self._stopped = None, False
+        if channel is None:
+            self.process = subprocess.Popen(
+                command or sandbox.computer_command(start, nnlego_copy), stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=sandbox.launcher_env(),
+                preexec_fn=sandbox.computer_preexec, close_fds=True)
+            self.link = framing.Link(self.process.stdout.fileno(), self.process.stdin.fileno())
+            self._end = self._end_process
+        else:
+            self.link, self._end = channel
+        self.ready, _ = self._receive(time.monotonic() + max(timeout, 60.0))
+        if self.ready.get("op") != "ready":
+            self.stop(now=True)
             raise Gone("the sandboxed child did not start")
 
     # -- the link -------------------------------------------------------------------------
@@ -69,10 +78,10 @@ class Computer:
         try:
             return self.link.receive(deadline)
         except framing.Timeout:
-            self.stop()
+            self.stop(now=True)
             self.dead = f"it ran longer than {self.timeout:g} s (the per-cell timeout)"
         except framing.LinkError as error:
-            self.stop()
+            self.stop(now=True)
             self.dead = f"the sandboxed process ended ({error}: os._exit, a crash or a limit)"
         raise Gone(self.dead)
 
@@ -86,7 +95,7 @@ class Computer:
         try:
             self.link.send(message, value, has_value=has_value, keep=self.keep)
         except framing.LinkError as error:
-            self.stop()
+            self.stop(now=True)
             self.dead = f"the sandboxed process ended ({error})"
             raise Gone(self.dead) from None
         printed = []
@@ -152,14 +161,22 @@ class Computer:
         _sync_arguments(args, kwargs, value["args"], value["kwargs"])
         return value["result"]
 
-    def stop(self):
-        if self.process.poll() is None:
+    def stop(self, now: bool = False):
+        """End the child: asked to (``bye``), or at once (``now``: it overran or broke)."""
+        if self._stopped:
+            return
+        self._stopped = True
+        if not now:
             try:
                 self.link.send({"op": "bye"})
             except framing.LinkError:
                 pass
+        self._end(now)
+
+    def _end_process(self, now):
+        if self.process.poll() is None:
             try:
-                self.process.wait(timeout=2)
+                self.process.wait(timeout=0 if now else 2)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()

@@ -206,6 +206,12 @@ def computer_command(start, nnlego_copy=None) -> list[str]:
         "--", sys.executable, "-m", "nnlego.course.grading.computer"]
 
 
+def zygote_command(start, nnlego_copy=None) -> list[str]:
+    """The command that starts grading v2's warm zygote (:mod:`nnlego.course.grading.zygote`)
+    in the sandbox: like :func:`computer_command`, its children get their files from it."""
+    return computer_command(start, nnlego_copy)[:-1] + ["nnlego.course.grading.zygote"]
+
+
 def launcher_env() -> dict[str, str]:
     """The environment bwrap itself starts with (the child's is set by bwrap_prefix)."""
     return {"PATH": f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin",
