@@ -45,9 +45,15 @@ c.OverwriteCells.add_missing_cells = False
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTestsAndTheirLines,
                                     CSSHTMLHeaderPreprocessor]
 
-# Grading v2 (NNLEGO_GRADER_ENGINE=v2): the student's code runs in a sandboxed child that only
-# computes; the test cells run in the grader, which decides (nnlego.course.grading.judge).
-if os.environ.get("NNLEGO_GRADER_ENGINE", "v1") == "v2":
+# The engine (book/appendix_b_instructors.md, "Grading that cannot be fooled"): v2, the default,
+# runs the student's code in a sandboxed child that only computes and the test cells in the
+# grader, which decides (nnlego.course.grading.judge); v1, the first engine, runs both in the
+# sandboxed kernel under pass tokens. NNLEGO_GRADER_ENGINE=v1 in the grader's environment picks it.
+ENGINE = os.environ.get("NNLEGO_GRADER_ENGINE") or "v2"
+if ENGINE not in ("v1", "v2"):
+    raise ValueError(f"NNLEGO_GRADER_ENGINE={ENGINE!r}: expected 'v2' (the default) or 'v1'; "
+                     "unset it to grade with v2")
+if ENGINE == "v2":
     from nnlego.course.grading.judge import ComputeAndJudge
 
     c.Autograde.autograde_preprocessors = [ComputeAndJudge, IgnorePattern,

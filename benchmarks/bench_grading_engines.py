@@ -8,10 +8,10 @@ and each engine of ``--engines``:
 - ``plain``: stock nbgrader: its default autograde preprocessors (``Execute``,
   ``SaveAutoGrades``, ...) and the stock ``python3`` kernel, no sandbox, no tokens; the run's
   course gets a throwaway ``nbgrader_config.py`` with only the course's folders and cell timeout;
-- ``v1``: today's engine, the course's ``nbgrader_config.py`` as is (the sandboxed kernel,
-  token-scored tests, demonstrations skipped);
-- ``v2``: the same course with ``NNLEGO_GRADER_ENGINE=v2`` (``nnlego.course.grading.judge``);
-  its rows read "n/a (not installed)" where that module does not exist.
+- ``v1``: the first engine, ``NNLEGO_GRADER_ENGINE=v1`` (the sandboxed kernel, token-scored
+  tests, demonstrations skipped);
+- ``v2``: the same course with ``NNLEGO_GRADER_ENGINE=v2`` (``nnlego.course.grading.judge``:
+  the student's process only computes, the tests run in the grader, warm forks).
 
 Each configuration runs in a subprocess of its own (grading process, workers, kernels,
 sandboxes): its CPU seconds are the user + system time of all of them, from
@@ -33,7 +33,6 @@ configuration on 2 cores; ``--students 2`` about 15 minutes for all of them.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import resource
@@ -74,7 +73,6 @@ class Run:
     cpu: float = 0.0
     outcomes: list = field(default_factory=list)
     scores: dict = field(default_factory=dict)    # (student, assignment) -> total score
-    installed: bool = True
 
     @property
     def label(self):
@@ -85,15 +83,9 @@ class Run:
         return sum(not o["ok"] for o in self.outcomes)
 
 
-def installed(engine) -> bool:
-    return engine != "v2" or importlib.util.find_spec("nnlego.course.grading.judge") is not None
-
-
 def grading_env(engine) -> dict:
     env = {**os.environ, **ONE_THREAD, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
-    env.pop("NNLEGO_GRADER_ENGINE", None)
-    if engine == "v2":
-        env["NNLEGO_GRADER_ENGINE"] = "v2"
+    env["NNLEGO_GRADER_ENGINE"] = "v1" if engine == "plain" else engine   # (plain: own config)
     return env
 
 
@@ -105,9 +97,6 @@ def children_cpu() -> float:
 def run_configuration(course, root, engine, workers) -> Run:
     """Grade a copy (root) of the course with one engine and worker count, in a subprocess."""
     run = Run(engine, workers)
-    if not installed(engine):
-        run.installed = False
-        return run
     shutil.copytree(course, root)
     if engine == "plain":
         (root / "nbgrader_config.py").write_text(PLAIN_CONFIG)
@@ -150,9 +139,6 @@ def summary_rows(runs, n_students) -> list[str]:
             f"{f'{CLASS} on 2 cores: CPU/2':>25} {'at this rate':>13} {'failed':>7}")
     rows = [head, "-" * len(head)]
     for run in runs:
-        if not run.installed:
-            rows.append(f"{run.label:<20} n/a (not installed)")
-            continue
         per_student, per_minute = run.cpu / n_students, 60 * n_students / run.wall
         rows.append(f"{run.label:<20} {run.wall:8.1f} {per_student:14.1f} {per_minute:13.2f} "
                     f"{CLASS * per_student / 2 / 60:21.1f} min {CLASS / per_minute:9.1f} min "
@@ -168,13 +154,11 @@ def ratio_rows(runs, n_students) -> list[str]:
             run, other = by.get((engine, workers)), by.get((base, workers))
             if run is None or other is None:
                 continue
-            rows.append(f"{engine} / {base}, {workers} worker(s): " + (
-                f"CPU {run.cpu / other.cpu:.2f}x, wall {run.wall / other.wall:.2f}x"
-                if run.installed and other.installed else "n/a (not installed)"))
+            rows.append(f"{engine} / {base}, {workers} worker(s): "
+                        f"CPU {run.cpu / other.cpu:.2f}x, wall {run.wall / other.wall:.2f}x")
     for run in runs:
         if run.engine == "v2":
-            verdict = ("n/a (not installed)" if not run.installed else
-                       f"{run.cpu / n_students:.1f}  "
+            verdict = (f"{run.cpu / n_students:.1f}  "
                        f"{'PASS' if run.cpu / n_students <= GOAL else 'MISS'}")
             rows.append(f"v2 CPU s/student, {run.workers} worker(s) (goal <= {GOAL:g}): "
                         f"{verdict}")
@@ -182,7 +166,7 @@ def ratio_rows(runs, n_students) -> list[str]:
 
 
 def per_assignment_rows(runs, assignments) -> list[str]:
-    measured = [r for r in runs if r.installed]
+    measured = list(runs)
     rows = ["mean seconds per submission, wall / CPU (the task's worker and its kernel):",
             f"{'assignment':<20}" + "".join(f"{r.label:>22}" for r in measured)]
     for assignment in assignments:
@@ -197,7 +181,7 @@ def per_assignment_rows(runs, assignments) -> list[str]:
 
 
 def agreement_rows(runs) -> list[str]:
-    by = {(r.engine, r.workers): r for r in runs if r.installed}
+    by = {(r.engine, r.workers): r for r in runs}
     rows = []
     for (engine, workers), run in by.items():
         base = by.get(("v1", workers))
@@ -220,8 +204,7 @@ def measure(n_students, engines, workers, assignments, seed=0) -> list[Run]:
         for engine in engines:
             for n in workers:
                 run = run_configuration(course, Path(tmp) / f"{engine}-{n}", engine, n)
-                say(f"  {run.label}: " + (f"{run.wall:.1f} s wall, {run.cpu:.1f} CPU s; {load()}"
-                                          if run.installed else "n/a (not installed)"))
+                say(f"  {run.label}: {run.wall:.1f} s wall, {run.cpu:.1f} CPU s; {load()}")
                 runs.append(run)
     return runs
 

@@ -117,29 +117,25 @@ def test_engine_scores_lists_every_submission_and_every_cell_that_differs():
 
 @pytest.mark.slow
 def test_the_grading_engines_benchmark_grades_and_reports(capsys):
-    """bench_grading_engines.py on 1 student x 1 assignment: every engine measured (v2's rows
-    "n/a (not installed)" without nnlego.course.grading.judge), CPU from the tasks and the
-    whole run, the same scores as v1."""
-    import importlib.util
-
+    """bench_grading_engines.py on 1 student x 1 assignment: every engine measured, CPU from the
+    tasks and the whole run, the same scores from every engine, v2 against its goal."""
     import bench_grading_engines as bench
     assignments = ["02_forward_pass"]
     runs = bench.measure(1, ["plain", "v1", "v2"], [1], assignments, seed=1)
-    has_v2 = importlib.util.find_spec("nnlego.course.grading.judge") is not None
-    assert [(r.engine, r.installed) for r in runs] == [("plain", True), ("v1", True),
-                                                       ("v2", has_v2)]
-    measured = [r for r in runs if r.installed]
-    for run in measured:
+    assert [r.engine for r in runs] == ["plain", "v1", "v2"]
+    for run in runs:
         assert run.failed == 0 and len(run.outcomes) == 1
         (task,) = run.outcomes
         assert task["assignment"] == assignments[0]
         assert 0 < task["cpu_seconds"] < run.cpu and 0 < task["seconds"] < run.wall
-    assert measured[0].scores == measured[1].scores and measured[0].scores
+    assert runs[0].scores == runs[1].scores == runs[2].scores and runs[0].scores
     bench.report(runs, 1, assignments)
     out = capsys.readouterr().out
     assert "plain, 1 worker" in out and "v1 / plain, 1 worker(s): CPU" in out
-    assert bool(re.search(r"^v2, 1 worker +n/a \(not installed\)$", out, re.M)) != has_v2
-    assert "scores, plain vs v1, 1 worker(s): the same on 1 of 1 submissions" in out
+    assert "v2 / v1, 1 worker(s): CPU" in out
+    assert re.search(r"^v2 CPU s/student, 1 worker\(s\) \(goal <= 15\): [0-9.]+  (PASS|MISS)$",
+                     out, re.M)
+    assert "scores, v2 vs v1, 1 worker(s): the same on 1 of 1 submissions" in out
 
 
 @pytest.mark.slow

@@ -243,3 +243,25 @@ def test_a_grader_with_its_own_home_and_data_home_grades_end_to_end(tmp_path):
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
         notebook = gb.find_submission_notebook(source.stem, assignment, "alice")
         assert (notebook.score, notebook.max_score) == (7, 9)   # 2 written points ungraded
+
+
+@pytest.mark.parametrize(("engine", "first"), [(None, "ComputeAndJudge"), ("", "ComputeAndJudge"),
+                                               ("v2", "ComputeAndJudge"),
+                                               ("v1", "ProtectedExecute")])
+def test_the_course_grades_with_v2_unless_told_v1(monkeypatch, engine, first):
+    from traitlets.config.loader import PyFileConfigLoader
+
+    if engine is None:
+        monkeypatch.delenv("NNLEGO_GRADER_ENGINE", raising=False)
+    else:
+        monkeypatch.setenv("NNLEGO_GRADER_ENGINE", engine)
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(REPOSITORY)).load_config()
+    assert config.Autograde.autograde_preprocessors[0].__name__ == first
+
+
+def test_an_unknown_engine_is_refused_with_the_choices(monkeypatch):
+    from traitlets.config.loader import PyFileConfigLoader
+
+    monkeypatch.setenv("NNLEGO_GRADER_ENGINE", "v3")
+    with pytest.raises(ValueError, match="NNLEGO_GRADER_ENGINE='v3': expected 'v2'"):
+        PyFileConfigLoader("nbgrader_config.py", path=str(REPOSITORY)).load_config()

@@ -72,7 +72,7 @@ from traitlets.config.loader import PyFileConfigLoader  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
-ENGINE = os.environ.get("NNLEGO_GRADER_ENGINE", "v1")  # v2: the child computes, the grader decides
+ENGINE = os.environ.get("NNLEGO_GRADER_ENGINE") or "v2"    # (nbgrader_config.py's default)
 SHORT_TIMEOUT = 10      # seconds per cell in the endless-loop test (the course's own is 60)
 A1 = "02_forward_pass"
 # A right sigmoid that prints the source of every cell run so far, its test cell included.

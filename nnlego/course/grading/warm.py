@@ -101,9 +101,15 @@ class Zygote:
             pass
 
     def stop(self):
+        """End the zygote: asked to (it ends its children first, so every CPU second is
+        accounted to the grader's process), else killed."""
         if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+            try:
+                self.link.send({"op": "bye"})
+                self.process.wait(timeout=5)
+            except (framing.LinkError, OSError, subprocess.TimeoutExpired):
+                self.process.kill()
+                self.process.wait()
         self.socket.close()
         safe_files.remove_tree(self.empty)
 

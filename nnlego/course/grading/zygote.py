@@ -119,7 +119,8 @@ class Zygote:
             elif op == "clean":
                 self.clean()
                 self.link.send({"op": "done"})
-            else:
+            else:                               # "bye", or anything else: the end
+                end_the_others()
                 os._exit(0)
 
     def prepare(self, source):
