@@ -252,3 +252,15 @@ def test_the_child_sees_none_of_the_graders_files(child, tmp_path):
     computer = child()
     printed, error = computer.run(f"open({str(secret)!r}).read()", "<cell In[1]>")
     assert error is not None and error["type"] in ("FileNotFoundError", "PermissionError")
+
+
+def test_a_test_cells_timeout_counts_the_childs_time_not_the_graders(child):
+    computer = child("import time\ndef quick():\n    return 1\n"
+                     "def slow(seconds):\n    time.sleep(seconds)\n", timeout=20)
+    computer.cell_left = 1.5
+    time.sleep(2.0)                                  # the grader's own reference: not counted
+    assert in_scope(computer, "one = quick()")["one"] == 1
+    in_scope(computer, "slow(0.5)")
+    assert 0.5 < computer.cell_left < 1.0
+    with pytest.raises(Gone, match="longer than"):
+        in_scope(computer, "slow(3)")                # the child's own time: over the budget

@@ -27,7 +27,6 @@ far (at most :attr:`ComputeAndJudge.restarts` times; then the rest is "not run")
 from __future__ import annotations
 
 import tempfile
-import time
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Integer
@@ -170,12 +169,11 @@ class Notebook:
 
     def test(self, cell, setup_error):
         self.scope.computer = self.computer
-        began = time.monotonic()
-        self.computer.cell_deadline = began + self.timeout
+        self.computer.cell_left = self.timeout
         try:
             outputs, passed = drive.TestRun(self.scope, cell.source, self.count,
                                             setup_error).run()
         finally:
-            self.computer.cell_deadline = None
+            self.computer.cell_left = None
         cell.outputs = outputs
         self.record["passed"][drive.grade_id(cell)] = passed

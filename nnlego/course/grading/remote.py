@@ -45,7 +45,9 @@ class Computer:
         self.callbacks: dict[int, object] = {}
         self.calls: list[tuple[list, dict]] = []    # the arguments of the calls running now
         self.dead: str | None = None
-        self.cell_deadline: float | None = None      # a test cell's calls share its timeout
+        # a test cell's calls share its timeout: the seconds the child may still take
+        self.cell_left: float | None = None
+        self._deadline, self._depth = None, 0
         self.process, self._stopped = None, False
         if channel is None:
             self.process = subprocess.Popen(
@@ -85,13 +87,27 @@ class Computer:
             self.dead = f"the sandboxed process ended ({error}: os._exit, a crash or a limit)"
         raise Gone(self.dead)
 
-    def request(self, message, value=None, has_value=False, deadline=None):
+    def request(self, message, value=None, has_value=False):
         """Send one request; serve the child's callbacks; the answer ``(message, value,
-        stdout)``. ``deadline``: of the outermost request (nested ones share it)."""
+        stdout)``. The outermost request's deadline holds for the ones nested in it; only the
+        time spent waiting for the child counts against a test cell's :attr:`cell_left` (the
+        grader's own references do not)."""
         if self.dead is not None:
             raise Gone(self.dead)
-        deadline = deadline or min(time.monotonic() + self.timeout,
-                                   self.cell_deadline or float("inf"))
+        start = time.monotonic()
+        if self._depth == 0:
+            budget = self.timeout if self.cell_left is None else min(self.timeout,
+                                                                     self.cell_left)
+            self._deadline = start + budget
+        self._depth += 1
+        try:
+            return self._exchange(message, value, has_value, self._deadline)
+        finally:
+            self._depth -= 1
+            if self._depth == 0 and self.cell_left is not None:
+                self.cell_left -= time.monotonic() - start
+
+    def _exchange(self, message, value, has_value, deadline):
         try:
             self.link.send(message, value, has_value=has_value, keep=self.keep)
         except framing.LinkError as error:
