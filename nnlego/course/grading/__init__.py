@@ -2,6 +2,10 @@
 
 - :mod:`nnlego.course.grading.guard`: runs inside the graded kernel (``own_work``, the
   snapshot, tokens);
+- :mod:`nnlego.course.grading.repeat`: ``repeat``, many calls of a student's function in one
+  step (the sampler tests; the grading engine may run the loop next to the student's code);
+- :mod:`nnlego.course.grading.explain`: ``explained``, a student's function that raises fails
+  its test with the call, the error and the likely fix;
 - :mod:`nnlego.course.grading.sandbox` and :mod:`nnlego.course.grading.kernel`: the bubblewrap
   kernel;
 - :mod:`nnlego.course.grading.execute`: nbgrader preprocessors (execute under tokens, score by
@@ -21,6 +25,8 @@ The command line: ``nnlego grade``, ``nnlego feedback``, ``nnlego grades``, ``nn
 The design and the threat model: book/appendix_b_instructors.md.
 """
 
+from nnlego.course.grading.explain import explained
 from nnlego.course.grading.guard import own_work
+from nnlego.course.grading.repeat import repeat
 
-__all__ = ["own_work"]
+__all__ = ["explained", "own_work", "repeat"]

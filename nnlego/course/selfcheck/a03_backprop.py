@@ -43,6 +43,9 @@ def check_numerical_gradient(ns, rng):
     kind = f"f = sum(y**3) with eps={step:g}"
     coarse = tools.call(fn, lambda: float(np.sum(y ** 3)), y, eps=step, kind=kind,
                         forbid=OWN_NUMERICAL)
+    if np.asarray(coarse).dtype != np.float64:
+        raise Failed(kind, f"the gradient came back as {np.asarray(coarse).dtype}, not float64 "
+                     "like x: build it with np.zeros(x.shape) (float32 keeps only 7 digits)")
     # (f(y + e) - f(y - e)) / (2 e) for y**3 is exactly 3 y**2 + e**2: only the central
     # difference with the step given comes out right.
     tools.close(coarse, 3 * y ** 2 + step ** 2, kind, "the gradient", rtol=1e-9, atol=1e-9,

@@ -143,19 +143,21 @@ def _run(ns, X, y, l2, lr, batch_size, seed):
 
 
 def check_one_change_run(ns, rng):
-    """Made-up 784-pixel images, he_normal weights: no decay without L2, the exact decay with."""
-    X = _images(int(rng.integers(60, 120)), 784, rng)
+    """Made-up images of 196 to 400 pixels, he_normal weights: no decay without L2, the exact
+    decay with."""
+    n_pixels = int(rng.choice([196, 324, 400]))
+    X = _images(int(rng.integers(60, 120)), n_pixels, rng)
     y = rng.integers(0, 10, len(X))
     seed = int(rng.integers(2**31))
     net, curve = _run(ns, X, y, 0.0, 0.5, 10, seed)
-    kind = "he_normal weights, no L2"
-    if list(net.sizes) != [784, 8, 10] or net.cost != "cross_entropy":
-        raise Failed(kind, f"expected a 784-8-10 cross-entropy network, got {list(net.sizes)}, "
-                           f"{net.cost!r}")
+    kind = f"images of {n_pixels} pixels, he_normal weights, no L2"
+    if list(net.sizes) != [n_pixels, 8, 10] or net.cost != "cross_entropy":
+        raise Failed(kind, f"expected a {n_pixels}-8-10 cross-entropy network, got "
+                           f"{list(net.sizes)}, {net.cost!r}: the input size is X.shape[1]")
     curve = np.asarray(curve)
     if curve.shape != (3,):
         raise Failed(kind, f"2 epochs give a curve of 3 values, got shape {curve.shape}")
-    start = np.sqrt(2 / 784) * np.sqrt(2 / np.pi)        # E|w| of N(0, 2/784)
+    start = np.sqrt(2 / n_pixels) * np.sqrt(2 / np.pi)   # E|w| of N(0, 2/n_pixels)
     if abs(curve[0] / start - 1) > 0.15:
         raise Failed(kind, f"the never-inked weights should start near {start:.4f}, got "
                            f"{curve[0]:.4f}: draw the weights with the scheme you are given")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 
 import numpy as np
+from scipy import stats
 
 from nnlego import correlation, tiles
 from nnlego.articles import capstone
@@ -72,17 +73,26 @@ def check_shuffler(ns, rng):
 
 
 def _check_one_per_image_and_uniform(derange, rng):
-    kind = "many images of 2 x 2 tiles"
-    perms = np.asarray(_call(kind, TILE_MOVERS, derange, np.zeros((4500, 4)), 2,
+    # 60,000 images, rejected at p < 1e-5: a bias of 0.01 between two derangements fails
+    # almost always (as assignment 9's self-check; tests/test_sampler_power.py).
+    images = 60_000
+    kind = f"{images:,} images of 2 x 2 tiles"
+    perms = np.asarray(_call(kind, TILE_MOVERS, derange, np.zeros((images, 4)), 2,
                              rng=np.random.default_rng(int(rng.integers(2**31))))[1])
+    if perms.shape != (images, 4):
+        raise Failed(kind, f"expected perms ({images}, 4), got {perms.shape}")
     counts = Counter(map(tuple, perms.tolist()))
     if len(counts) < 9:
         raise Failed(kind, f"only {len(counts)} of the 9 derangements of 4 tiles came out: draw "
                            "one uniform derangement per image (rejection of rng.permutation)")
-    chi2 = sum((c - 500) ** 2 / 500 for c in counts.values())
-    if chi2 > 35:
-        raise Failed(kind, f"the 9 derangements of 4 tiles are not equally likely (chi-square "
-                           f"{chi2:.0f} on 8 degrees of freedom): draw by rejection")
+    expected = images / 9
+    chi2 = sum((c - expected) ** 2 / expected for c in counts.values())
+    p = stats.chi2.sf(chi2, df=8)
+    if p < 1e-5:
+        raise Failed(kind, f"the 9 derangements of 4 tiles are not equally likely: they came out "
+                           f"{sorted(counts.values())} times (chi-square {chi2:.1f} on 8 degrees "
+                           f"of freedom, p = {p:.2g}; a uniform shuffler fails this once in "
+                           "100,000 runs): draw by rejection, not by repairing permutations")
 
 
 def check_correlation_map(ns, rng):
@@ -134,6 +144,22 @@ def check_run(ns, rng):
         if problems:
             raise Failed(kind, "; ".join(problems) + ": compute every number from the "
                                "arguments, with your shuffler and the settings of savant.ORIGINAL")
+    _check_size_and_seed(ns["run_capstone"], X_test, y_test, seed)
+
+
+def _check_size_and_seed(run, X_test, y_test, seed):
+    """A small run twice, other seeds: the hidden layer has n_hidden neurons, the seed matters."""
+    X, y = capstone.data(2000, 54000)[:2]
+    kind = "2,000 training images, p=0.0, n_hidden=24, n_epochs=1"
+    runs = [_call(kind, TILE_MOVERS + CORRELATIONS + REFERENCE, run, X, y, X_test, y_test,
+                  seed=s, p=0.0, n_hidden=24, n_epochs=1) for s in (seed + 1, seed + 2)]
+    shape = np.shape(runs[0]["net"].weights[0])
+    if shape != (784, 24):
+        raise Failed(kind, f"the net's W1 is {shape}, expected (784, 24): build the network as "
+                           "[784, n_hidden, 10] from the argument")
+    if all(runs[0][name] == runs[1][name] for name in capstone.GRADED):
+        raise Failed(kind, f"seeds {seed + 1} and {seed + 2} gave the same numbers: make the "
+                           "generator from the seed argument, np.random.default_rng(seed)")
 
 
 def check_experiment(ns, rng):

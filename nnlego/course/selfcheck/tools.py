@@ -105,8 +105,9 @@ def close(value, expected, kind, what, *, rtol=1e-9, atol=1e-12, fix=""):
         index = tuple(int(i) for i in np.argwhere(np.atleast_1d(bad))[0]) if out.ndim else ()
         got, want = np.atleast_1d(out)[index], np.atleast_1d(expected)[index]
         at = f" at index {index}" if out.ndim else ""
+        shown_got, shown_want = show_apart(got, want)
         raise Failed(kind, f"{what} is wrong in {int(np.sum(bad))} of {bad.size} entries, e.g."
-                     f"{at}: {show(got)} where it should be {show(want)}"
+                     f"{at}: {shown_got} where it should be {shown_want}{relative(got, want)}"
                      + (f"; {fix}" if fix else ""))
     return out
 
@@ -115,6 +116,27 @@ def show(value) -> str:
     """A number as a learner reads it: 0.123457, True, nan (no np.float64(...))."""
     value = np.asarray(value).item() if np.ndim(value) == 0 else value
     return f"{value:.6g}" if isinstance(value, float) else repr(value)
+
+
+def show_apart(got, want) -> tuple:
+    """got and want as show() writes them, with as many digits as it takes to tell them apart
+    (4.39531 and 4.39531 become 4.3953125 and 4.3953118)."""
+    got, want = (np.asarray(v).item() if np.ndim(v) == 0 else v for v in (got, want))
+    if not (isinstance(got, float) and isinstance(want, float)):
+        return show(got), show(want)
+    for digits in range(6, 18):
+        if f"{got:.{digits}g}" != f"{want:.{digits}g}":
+            break
+    return f"{got:.{digits}g}", f"{want:.{digits}g}"
+
+
+def relative(got, want) -> str:
+    """' (relative error 1.6e-07)' for two finite floats, '' otherwise."""
+    got, want = (np.asarray(v).item() if np.ndim(v) == 0 else v for v in (got, want))
+    if not (isinstance(got, float) and isinstance(want, float)) or want == 0 \
+            or not np.isfinite(got) or not np.isfinite(want):
+        return ""
+    return f" (relative error {abs(got - want) / abs(want):.2g})"
 
 
 def unchanged(before, after, kind, what):
