@@ -264,3 +264,21 @@ def test_a_test_cells_timeout_counts_the_childs_time_not_the_graders(child):
     assert 0.5 < computer.cell_left < 1.0
     with pytest.raises(Gone, match="longer than"):
         in_scope(computer, "slow(3)")                # the child's own time: over the budget
+
+
+def test_repeat_runs_the_loop_in_the_child_in_one_round_trip(child):
+    from nnlego.course.grading import repeat
+
+    computer = child("def draw(n, *, rng):\n    return rng.permutation(n)\n")
+    rng, requests = np.random.default_rng(5), []
+    real_request = computer.request
+
+    def counting(*args, **kwargs):
+        requests.append(args[0]["op"])
+        return real_request(*args, **kwargs)
+
+    computer.request = counting
+    draws = repeat(computer.get("draw"), 300, 4, rng=rng)
+    reference = np.random.default_rng(5)
+    assert requests == ["get", "call"] and len(draws) == 300
+    assert all(np.array_equal(d, reference.permutation(4)) for d in draws)

@@ -1,10 +1,11 @@
 """``repeat``: many calls of one function in one step, for the tests that need many draws.
 
 The notebooks' sampler tests call a student's function thousands of times (45,000 derangements
-of 4 items, to see a bias of 1%). The grading engine to come runs a student's functions in a
-sandboxed process of their own, each call a round trip; a test that asks through ``repeat`` lets
-that engine run the whole loop next to the student's code and bring the list back in one round
-trip. Here, in one process, it is the plain loop.
+of 4 items, to see a bias of 1%). Grading v2 runs a student's functions in a
+sandboxed child, each call a round trip (grading v2, :mod:`nnlego.course.grading.remote`); a
+test that asks through ``repeat`` has the child run the whole loop next to the student's code and
+bring the list back in one round trip (a function with ``__nnlego_repeat__``, the proxy of a
+student's function). Elsewhere, in one process, it is the plain loop.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ def repeat(function, times, /, *args, **kwargs) -> list:
                         f"({type(times).__name__}): e.g. repeat(f, 1000, ...)") from None
     if count < 0:
         raise ValueError(f"repeat's times must be >= 0, got {count}: the number of calls")
+    batched = getattr(type(function), "__nnlego_repeat__", None)
+    if batched is not None:             # a student's function in grading v2's child
+        return list(batched(function, count, args, kwargs))
     return [function(*args, **kwargs) for _ in range(count)]
 
 
