@@ -30,7 +30,7 @@ REASONS = {   # why a task runs, per step: the words of the summary
 
 @dataclass
 class Plan:
-    todo: list                                     # (student, assignment) to run, sorted
+    todo: list             # (student, assignment) to run, by assignment then student
     done: list                                     # (student, assignment) unchanged, skipped
     why: dict = field(default_factory=dict)        # task -> "new" | "changed" | "forced"
     digests: dict = field(default_factory=dict)    # task -> digest of its input folder now
@@ -39,9 +39,12 @@ class Plan:
 
 
 def submissions(course, step: str, assignments=None, students=None):
-    """(student, assignment) pairs with a folder to work from, sorted."""
+    """(student, assignment) pairs with a folder to work from, by assignment then student: a
+    worker grades one assignment's notebooks in a row, from its warm zygote
+    (:mod:`nnlego.course.grading.warm`)."""
     source = course.root / course.folders["submitted" if step == "autograde" else "autograde"]
-    found = sorted((p.parent.name, p.name) for p in source.glob("*/*") if p.is_dir())
+    found = sorted(((p.parent.name, p.name) for p in source.glob("*/*") if p.is_dir()),
+                   key=lambda task: (task[1], task[0]))
     return [(s, a) for s, a in found
             if (assignments is None or a in assignments) and (students is None or s in students)]
 
