@@ -35,7 +35,7 @@ import traceback
 OUTPUT_LIMIT = 200_000
 
 
-class _Capture(io.TextIOBase):
+class Capture(io.TextIOBase):
     """What the student's code prints, kept up to :data:`OUTPUT_LIMIT` characters."""
 
     def __init__(self):
@@ -136,7 +136,7 @@ class Server:
         self.namespace = {"__name__": "__main__", "__builtins__": builtins,
                           "get_ipython": _Shell}
         self.objects: dict[int, object] = {}
-        self.capture = _Capture()
+        self.capture = Capture()
         self.calls: list[tuple[list, dict]] = []     # the arguments of the calls running now
 
     # what this side keeps (functions) and what the grader's refs become

@@ -20,10 +20,8 @@ import traceback
 
 from nbformat.notebooknode import NotebookNode
 
-from .computer import python_source
+from .computer import Capture, python_source
 from .remote import Gone, Scope
-
-OUTPUT_LIMIT = 200_000
 
 
 @contextlib.contextmanager
@@ -70,20 +68,6 @@ def error_output(ename, evalue, lines) -> NotebookNode:
     return NotebookNode(output_type="error", ename=ename, evalue=evalue, traceback=list(lines))
 
 
-class _Printed(io.TextIOBase):
-    def __init__(self):
-        self.parts, self.size = [], 0
-
-    def writable(self):
-        return True
-
-    def write(self, text):
-        if self.size < OUTPUT_LIMIT:
-            self.parts.append(str(text)[:OUTPUT_LIMIT - self.size])
-        self.size += len(str(text))
-        return len(str(text))
-
-
 class TestRun:
     """One test cell run in the grader."""
 
@@ -95,7 +79,7 @@ class TestRun:
     def run(self):
         """``(outputs, passed)``."""
         self.scope.forget()
-        printed = _Printed()
+        printed = Capture()
         error = None
         try:
             if self.setup_error is not None:
@@ -106,7 +90,7 @@ class TestRun:
         except Exception as raised:            # the test failed: the grader says why
             error = raised
         outputs = []
-        text = "".join(printed.parts)
+        text = printed.drain()
         if text:
             outputs.append(NotebookNode(output_type="stream", name="stdout", text=text))
         if error is not None:
