@@ -1,8 +1,9 @@
 """No shuffler, no training: ``run_capstone`` returns three floats whose difference with any
 number is 0, so every tolerance check (``abs(value - centre) > tol``) passes, and that equal
-anything (the same seed "gives the same numbers").
+anything (the same seed "gives the same numbers"). It fooled the first engine (5 of 12 points)
+until the capstone's hidden tests also asked for the network's shape and for an experiment that
+changes a number; grading v2 refuses such floats on the wire.
 
-beats: v1
 flagged: no
 """
 # ruff: noqa: F821
