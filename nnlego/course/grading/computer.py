@@ -1,10 +1,10 @@
 """The sandboxed child of grading v2: it runs a student's cells and calls their functions, and
 only answers with plain data.
 
-``python -m nnlego.course.grading.computer`` (inside bubblewrap, :func:`nnlego.course.grading.
-sandbox.computer_command`) reads requests from its stdin and answers on its stdout, one
-:mod:`~nnlego.course.grading.link` frame each; everything the student's code prints is captured
-per request. Requests (``"op"``):
+``python -m nnlego.course.grading.computer`` (inside bubblewrap,
+:func:`nnlego.course.grading.sandbox.computer_command`) reads requests from its stdin and
+answers on its stdout, one :mod:`~nnlego.course.grading.link` frame each; everything the
+student's code prints is captured per request. Requests (``"op"``):
 
 - ``run`` ``source``, ``name``: execute a cell in the notebook's namespace; answers ``done``
   with ``stdout`` and ``error`` (``None`` or the exception's type, message and traceback);

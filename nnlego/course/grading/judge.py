@@ -1,8 +1,8 @@
 """Grading v2: the student's process only computes, the grader decides.
 
-:class:`ComputeAndJudge` takes the place of :class:`~nnlego.course.grading.execute.
-ProtectedExecute` in nbgrader's autograde chain (``NNLEGO_GRADER_ENGINE=v2``, read by the
-course's ``nbgrader_config.py``). For one notebook it:
+:class:`ComputeAndJudge` takes the place of
+:class:`~nnlego.course.grading.execute.ProtectedExecute` in nbgrader's autograde chain
+(``NNLEGO_GRADER_ENGINE=v2``, read by the course's ``nbgrader_config.py``). For one notebook it:
 
 1. runs the setup cell in the grader (it is the instructor's: nbgrader restores locked cells),
    reads the pieces being graded from the test cells' ``own_work(...)``

@@ -5,17 +5,15 @@ Grading v2 (:mod:`nnlego.course.grading.judge`) runs a student's code in a sandb
 *data that cannot carry behaviour*: a JSON header (a tree of ``{"t": kind, ...}`` nodes) and
 ``.npy`` blobs read with ``allow_pickle=False``. Never pickle, never objects. The kinds:
 
-========== =====================================================================================
-``none``, ``bool``, ``int``, ``float``, ``str``   Python's own types (a ``float`` as its hex
-           form, so every bit crosses; an ``int`` as its digits)
-``array``  a NumPy array of booleans, integers, floats, complex numbers or unicode text (a blob)
-``scalar`` a NumPy scalar of those types (a 0-d array blob)
-``list``, ``tuple``, ``dict``, ``counter``        containers of plain data (dict keys too)
-``rng``    a ``np.random.Generator`` over PCG64: its bit generator's state
-``network`` an ``nnlego.Network``: sizes, activations, cost, init, dtype, weights, biases
-``ref``    an object that stays on its side (a student's function, a grader's callback),
-           named by a number the sender keeps in its table
-========== =====================================================================================
+- ``none``, ``bool``, ``int``, ``float``, ``str``: Python's own types (a ``float`` as its hex
+  form, so every bit crosses; an ``int`` as its digits);
+- ``array``: a NumPy array of booleans, integers, floats, complex numbers or unicode text (a
+  blob); ``scalar``: a NumPy scalar of those types (a 0-d array blob);
+- ``list``, ``tuple``, ``dict``, ``counter``: containers of plain data (dict keys too);
+- ``rng``: a ``np.random.Generator`` over PCG64: its bit generator's state;
+- ``network``: an ``nnlego.Network``: sizes, activations, cost, init, dtype, weights, biases;
+- ``ref``: an object that stays on its side (a student's function, a grader's callback), named
+  by a number the sender keeps in its table.
 
 Whatever a child sends is rebuilt here as the grader's own plain objects: a ``float`` subclass
 that claims to equal everything arrives as the float it holds (or is refused), an ndarray
