@@ -189,17 +189,20 @@ class Server:
         return value_of(message, blobs, resolve=self.resolve)
 
     # -- the requests ---------------------------------------------------------------------
-    def op_run(self, message, value):
-        error = None
-        try:
-            import linecache
+    def run_cell(self, source: str, name: str) -> dict | None:
+        """Execute a cell in the namespace: None, or its error described."""
+        import linecache
 
-            source, name = python_source(message["source"]), message.get("name", "<cell>")
+        try:
+            source = python_source(source)
             linecache.cache[name] = (len(source), None, source.splitlines(True), name)
-            code = compile(source, name, "exec")
-            exec(code, self.namespace)
+            exec(compile(source, name, "exec"), self.namespace)
         except BaseException as raised:     # noqa: BLE001 (SystemExit too: the cell failed)
-            error = describe(raised)
+            return describe(raised)
+        return None
+
+    def op_run(self, message, value):
+        error = self.run_cell(message["source"], message.get("name", "<cell>"))
         self.send({"op": "done", "error": error})
 
     def op_get(self, message, value):
@@ -264,27 +267,18 @@ def _changed(before, args, kwargs) -> dict:
             "kwargs": {k: v for k, v in kwargs.items() if not same(v, old_kwargs.get(k))}}
 
 
-def _fill_workdir():
-    import shutil
-
-    start = os.environ.pop("NNLEGO_WORK_START", None)
-    if start and os.path.isdir(start):
-        shutil.copytree(start, os.getcwd(), symlinks=True, dirs_exist_ok=True)
-
-
 def main():
+    from .kernel import enter_workdir
+    from .link import Link
+
     read_fd, write_fd = os.dup(0), os.dup(1)
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)
     os.dup2(2, 1)                           # fd-level prints of the student: not the link
-    cwd = os.getcwd()
-    sys.path[:] = [p for p in sys.path if p not in ("", ".") and os.path.abspath(p) != cwd]
-    _fill_workdir()
+    enter_workdir()
     import numpy  # noqa: F401  (imported before any cell, like the kernel)
 
     import nnlego  # noqa: F401
-
-    from .link import Link
 
     server = Server(Link(read_fd, write_fd))
     sys.stdout = sys.stderr = server.capture

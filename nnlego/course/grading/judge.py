@@ -116,11 +116,7 @@ class Notebook:
             self.test(cell, setup_error)
         elif kind == "setup" and self.warm:
             setup = self.computer.ready.get("setup") or {}     # the zygote ran it
-            cell.outputs = [_stream(setup["stdout"])] if setup.get("stdout") else []
-            if setup.get("error"):
-                error = setup["error"]
-                cell.outputs.append(drive.error_output(error["type"], error["message"],
-                                                       error["traceback"].split("\n")))
+            cell.outputs = _child_outputs(setup.get("stdout"), setup.get("error"))
         else:
             self.answer(cell)
 
@@ -162,10 +158,7 @@ class Notebook:
                                    "fresh sandbox without it")]
             return
         self.replay.append((cell.source, name))
-        cell.outputs = [_stream(printed)] if printed else []
-        if error is not None:
-            cell.outputs.append(drive.error_output(error["type"], error["message"],
-                                                   error["traceback"].split("\n")))
+        cell.outputs = _child_outputs(printed, error)
 
     def test(self, cell, setup_error):
         self.scope.computer = self.computer
@@ -177,3 +170,12 @@ class Notebook:
             self.computer.cell_left = None
         cell.outputs = outputs
         self.record["passed"][drive.grade_id(cell)] = passed
+
+
+def _child_outputs(printed: str | None, error: dict | None) -> list:
+    """A cell's outputs from what the child printed and the error it described."""
+    outputs = [_stream(printed)] if printed else []
+    if error is not None:
+        outputs.append(drive.error_output(error["type"], error["message"],
+                                          error["traceback"].split("\n")))
+    return outputs

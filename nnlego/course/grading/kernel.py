@@ -13,9 +13,7 @@ import sys
 
 
 def main(argv=None):
-    # Not the working folder: a submitted numpy.py must not shadow NumPy (for the tests either).
-    sys.path[:] = [p for p in sys.path if p not in ("", ".") and not _is_cwd(p)]
-    _fill_workdir()
+    enter_workdir()
     from nnlego.course.grading import guard
 
     key = guard.read_key()
@@ -35,20 +33,19 @@ def main(argv=None):
     app.start()
 
 
-def _fill_workdir():
-    """Copy the grader's start folder (read-only) into the working folder (the kernel's own)."""
+def enter_workdir():
+    """What every sandboxed process of the grader does first (this kernel, grading v2's child
+    and zygote): take the working folder off ``sys.path`` (a submitted ``numpy.py`` must not
+    shadow NumPy, for the tests either), then copy the grader's start folder (read-only,
+    ``NNLEGO_WORK_START``) into the working folder, the process's own."""
     import os
     import shutil
 
+    cwd = os.getcwd()
+    sys.path[:] = [p for p in sys.path if p not in ("", ".") and os.path.abspath(p) != cwd]
     start = os.environ.pop("NNLEGO_WORK_START", None)
     if start and os.path.isdir(start):
-        shutil.copytree(start, os.getcwd(), symlinks=True, dirs_exist_ok=True)
-
-
-def _is_cwd(path):
-    import os
-
-    return os.path.abspath(path) == os.getcwd()
+        shutil.copytree(start, cwd, symlinks=True, dirs_exist_ok=True)
 
 
 if __name__ == "__main__":

@@ -124,14 +124,7 @@ class Zygote:
                 os._exit(0)
 
     def prepare(self, source):
-        from .computer import describe, python_source
-
-        error = None
-        try:
-            exec(compile(python_source(source), "<cell In[1]>", "exec"),
-                 self.template.namespace)
-        except BaseException as raised:     # noqa: BLE001
-            error = describe(raised)
+        error = self.template.run_cell(source, "<cell In[1]>")
         self.setup = {"stdout": self.template.capture.drain(), "error": error}
         self.link.send({"op": "done", **self.setup})
 
@@ -181,8 +174,9 @@ def main():
     os.dup2(devnull, 0)
     os.dup2(2, 1)
     _not_dumpable()
-    cwd = os.getcwd()
-    sys.path[:] = [p for p in sys.path if p not in ("", ".") and os.path.abspath(p) != cwd]
+    from .kernel import enter_workdir
+
+    enter_workdir()
     import matplotlib
     import numpy  # noqa: F401
 
