@@ -149,3 +149,24 @@ def test_the_glossary_states_the_rule_the_code_applies():
     definition = text[text.index("\nreproduced\n"):][:400]
     assert f"widened by {claims.REPRODUCED_POINTS:g} point on each side" in definition
     assert f"widened by {claims.REPRODUCED_POINTS:g} point on each side" in claims.REPRODUCED_RULE
+
+
+@pytest.mark.parametrize(("top3", "expected"), [
+    ({0: [0.97, 0.96, 0.80], 1: [0.64, 0.43, 0.28], 8: [0.90, 0.94, 0.92]},
+     "digits 0 and 8 lose most of their images without them (91% and 92% of their recall), "
+     "digit 1 45%"),
+    ({0: [0.9] * 3, 1: [0.6] * 3, 8: [0.7] * 3},
+     "every digit here loses most of its images without them (90%, 60% and 70% of their "
+     "recall)"),
+    ({0: [0.9] * 3, 1: [0.4] * 3, 8: [0.3] * 3},
+     "digit 0 loses most of its images without them (90% of its recall), digits 1 and 8 40% "
+     "and 30%"),
+    ({0: [0.5] * 3, 1: [0.2] * 3, 8: [0.1] * 3},
+     "no digit here loses most of its images without them (50%, 20% and 10% of their recall), "
+     "though each loses more than to three random neurons"),
+])
+def test_the_load_bearing_sentence_follows_the_knockouts(top3, expected):
+    from nnlego.articles import wth_sentences
+
+    knock = {str(d): {"top3": drops} for d, drops in top3.items()}
+    assert wth_sentences.load_bearing_sentence(knock, (0, 1, 8)) == expected

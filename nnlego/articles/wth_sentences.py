@@ -101,3 +101,34 @@ def size_comparison(sweep_recipe: dict, small: int, large: int) -> str:
     word = direction(b, a, up="more", down="fewer", same="as many as")
     amount = "" if word == "as many as" else f"{abs(a - b):.2f} points "
     return f"{pct(a)}, {amount}{word} than with {large} ({pct(b)})"
+
+
+def load_bearing_sentence(knock: dict, digits) -> str:
+    """Chapter 6: what knocking out each digit's three favourite bricks costs it, in words.
+
+    ``knock`` is :func:`nnlego.articles.wth_bricks.knockouts`' result; a digit "loses most of
+    its images" when the mean drop of its recall over the seeds is above one half. Returns e.g.
+    ``"digits 0 and 8 lose most of their images without them (91% and 92% of their recall),
+    digit 1 45%"``."""
+    drops = {d: float(np.mean(knock[str(d)]["top3"])) for d in digits}
+    most = [d for d in digits if drops[d] > 0.5]
+    rest = [d for d in digits if d not in most]
+
+    def percents(ds):
+        return listing(f"{100 * drops[d]:.0f}%" for d in ds)
+
+    if not most:
+        return (f"no digit here loses most of its images without them ({percents(rest)} of "
+                "their recall), though each loses more than to three random neurons")
+    if len(most) == 1:
+        head = f"digit {most[0]} loses most of its images without them ({percents(most)} of " \
+               "its recall)"
+    elif not rest:
+        return (f"every digit here loses most of its images without them ({percents(most)} "
+                "of their recall)")
+    else:
+        head = (f"digits {listing(most)} lose most of their images without them "
+                f"({percents(most)} of their recall)")
+    if not rest:
+        return head
+    return head + f", digit{'s' if len(rest) > 1 else ''} {listing(rest)} {percents(rest)}"
