@@ -34,8 +34,10 @@ def chapter_cell(name, marker):
 def run_cell(source, **namespace):
     """Execute a chapter cell; returns what it glued, ``{name: value}``."""
     glued = {}
+    from nnlego.articles import wth_sentences
+
     namespace.update(glue=lambda name, value, display=True: glued.__setitem__(name, value),
-                     np=np, claims=claims, wth=wth)
+                     np=np, claims=claims, wth=wth, wth_sentences=wth_sentences)
     exec(compile(source, "<chapter cell>", "exec"), namespace)
     return glued
 
@@ -119,6 +121,8 @@ def test_chapter_6_build_fails_when_the_knockout_numbers_swap():
     fake = SimpleNamespace(knockouts=lambda runs: _knockouts([0.5, 0.6, 0.55], [0.02, 0.03, 0.01]))
     glued = run_cell(source, wth_bricks=fake, runs=None)
     assert glued["n_costly"] == "2" and glued["breaking_0"] == "2 to 3"
+    assert glued["load_bearing"].startswith("every digit here loses most of its images")
+    assert glued["top3_span"] == "55%"
     swapped = SimpleNamespace(knockouts=lambda runs: _knockouts([0.02, 0.03, 0.01],
                                                                 [0.5, 0.6, 0.55]))
     with pytest.raises(claims.ClaimError, match="three favourite bricks"):
