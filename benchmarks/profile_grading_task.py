@@ -3,18 +3,22 @@
 One synthetic student (``--variant``, default ``solution``: every cell runs) hands in every
 assignment of ``--assignments`` (default: all). Each task runs in this process exactly as a
 grading worker runs it (:func:`nnlego.course.grading.parallel_tasks.grade_here`, the course's
-``nbgrader_config.py``: ``--engine v1``, or stock nbgrader: ``--engine plain``), its result is
-merged into the course gradebook as the parent of a run does, then its feedback is written.
-Every phase is timed by wrapping the functions that do it (nothing of the engine changes):
+``nbgrader_config.py`` with ``NNLEGO_GRADER_ENGINE`` set to ``--engine``: ``v2``, the default,
+or ``v1``; or stock nbgrader: ``--engine plain``), its result is merged into the course
+gradebook as the parent of a run does, then its feedback is written. Every phase is timed by
+wrapping the functions that do it (nothing of the engine changes):
 
 - the task: its gradebook (a copy of the template), nbgrader's API and configuration, staging
   the submission, nbgrader's set-up (gradebook rows, the solutions' other files), each
   preprocessor of the sanitizing pass (``OverwriteCells``, ...) and of the grading pass
-  (``ProtectedExecute``, ``ScoreByTokens``, ...), writing the notebook, permissions, the check
-  outcomes; feedback (``GenerateFeedback``'s preprocessors and the HTML export);
-- inside the kernel's run: the kernel's start (launch; wait until it answers: bwrap, Python,
-  imports, ipykernel), each kind of cell (setup, answers, tests, demonstrations skipped, other
-  code, markdown) and the kernel's shutdown.
+  (``ComputeAndJudge`` or ``ProtectedExecute``, ``ScoreByTokens``, ...), writing the notebook,
+  permissions, the check outcomes; feedback (``GenerateFeedback``'s preprocessors and the HTML
+  export);
+- v2, inside ``ComputeAndJudge``: the grader's setup, nnlego's copy without the pieces the tests
+  ask for, the zygote (started once per assignment), the child's fork and end, each kind of cell
+  (setup, answers, tests, demonstrations not run, other code, markdown);
+- v1 and plain, inside the kernel's run: the kernel's start (launch; wait until it answers:
+  bwrap, Python, imports, ipykernel), each kind of cell and the kernel's shutdown.
 
 Columns: calls, wall seconds, CPU seconds of this (the grading) process, share of the tasks'
 wall time; ``(rest)`` is a phase's time outside the phases listed under it. The kernel's own CPU
@@ -24,7 +28,7 @@ alone (best of 3): Python's start, the launcher's imports, bwrap's set-up, the k
 inside the sandbox; and the stock ``python3`` kernel's start for comparison.
 
 Run: ``python benchmarks/profile_grading_task.py [--detail 02_forward_pass 12_capstone]
-[--assignments ...] [--engine v1|plain] [--cprofile FILE]``: one student's whole course,
+[--assignments ...] [--engine v2|v1|plain] [--cprofile FILE]``: one student's whole course,
 the detailed tables for ``--detail``, the course's summed. About 2 minutes.
 """
 
@@ -38,14 +42,13 @@ import time
 from pathlib import Path
 
 import numpy as np
-from bench_grading import BIN, REPOSITORY, load, say
-from bench_grading_engines import PLAIN_CONFIG
+from bench_grading import REPOSITORY, load, say
+from bench_grading_engines import PLAIN_CONFIG, grading_env
 from orphan_cpu import OrphanReaper
 from profile_phases import Phases, kernel_start_parts, patch_grading
 
 from nnlego.course.grading import gradebook as gbook
 from nnlego.course.grading import parallel, parallel_tasks, synthetic
-from nnlego.course.grading.parallel_worker import ONE_THREAD
 
 STUDENT = "student_000"
 
@@ -113,10 +116,11 @@ def profile(course, assignments, template, profiler=None):
 
 def task_line(name, phases, outcomes) -> str:
     task = outcomes["autograde"]
+    start = (phases.total("kernel start: wait until it answers")
+             + phases.total("v2: fork the notebook's child"))
     return (f"{name:<18} autograde {task['seconds']:6.1f} s wall, {task['cpu_seconds']:6.1f} s "
             f"CPU incl. the kernel; feedback {outcomes['feedback']['seconds']:5.1f} s; kernel "
-            f"start {phases.total('kernel start: wait until it answers'):4.1f} s; cells "
-            f"{phases.total_prefix('cell: '):6.1f} s")
+            f"start or child's fork {start:4.1f} s; cells {phases.total_prefix('cell: '):6.1f} s")
 
 
 def main(argv=None):
@@ -126,11 +130,22 @@ def main(argv=None):
     parser.add_argument("--detail", nargs="*", default=["02_forward_pass", "12_capstone"])
     parser.add_argument("--variant", default="solution",
                         help="solution, blank or wrong_<name> (tests/wrong_solutions/)")
-    parser.add_argument("--engine", choices=("v1", "plain"), default="v1")
+    parser.add_argument("--engine", choices=("v2", "v1", "plain"), default="v2")
     parser.add_argument("--cprofile", default=None, help="write cProfile stats of the tasks")
     args = parser.parse_args(argv)
     assignments = args.assignments or synthetic.assignments_of(REPOSITORY)
-    os.environ.update({**ONE_THREAD, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"})
+    saved, umask = dict(os.environ), os.umask(0o022)
+    os.umask(umask)
+    os.environ.update(grading_env(args.engine))     # one BLAS thread, nnlego-kernel, the engine
+    try:
+        return run(args, assignments)
+    finally:       # grade_here sets a worker's umask (the course's); this process goes on
+        os.umask(umask)
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def run(args, assignments) -> int:
     profiler = None
     if args.cprofile:
         import cProfile

@@ -2,8 +2,9 @@
 
 :class:`Phases` keeps, per path of nested phase names, the calls, wall seconds and CPU seconds of
 this process. :func:`patch_grading` wraps the grading's functions (nbgrader's converter steps,
-every preprocessor, nbclient's kernel start and cells, nnlego's task steps) with timers while
-it is active and puts the originals back after. :func:`kernel_start_parts` times the pieces of
+every preprocessor, nnlego's task steps; v1 and plain: nbclient's kernel start and cells; v2:
+the grader's setup, the zygote, the child's fork and end, the cells) with timers while it is
+active and puts the originals back after. :func:`kernel_start_parts` times the pieces of
 the sandboxed kernel's start one by one.
 """
 
@@ -86,7 +87,7 @@ def _cell_kind(cell) -> str:
     if cell.metadata.get("nbgrader", {}).get("solution"):
         return "cell: answer"
     if _demonstration(cell):
-        return "cell: demonstration (v1 skips it)"
+        return "cell: demonstration (not run at grading)"
     return "cell: other code"
 
 
@@ -107,7 +108,8 @@ def _targets():
     from nbgrader.converters.autograde import Autograde
     from nbgrader.converters.base import BaseConverter
 
-    from nnlego.course.grading import converters, execute, feedback, parallel_tasks, scan
+    from nnlego.course.grading import (converters, execute, feedback, judge, parallel_tasks,
+                                       remote, scan, warm, withheld)
 
     targets = [
         (parallel_tasks, "prepare_db", "task gradebook (a copy of the template)"),
@@ -128,16 +130,22 @@ def _targets():
         (scan, "review", "scan: review flags"),
         (scan, "copies", "scan: copies of the released code"),
         (scan, "write_review", "scan: write nnlego_review.json"),
+        (warm, "grader_setup", "v2: the grader's setup (run once per assignment, copied)"),
+        (withheld, "nnlego_without", "v2: nnlego's copy without the pieces asked for"),
+        (warm, "zygote_for", "v2: the zygote (started once per assignment, then reused)"),
+        (warm.Zygote, "fork", "v2: fork the notebook's child"),
+        (remote.Computer, "stop", "v2: end the child"),
     ]
     classes = [pp.ClearOutput, pp.DeduplicateIds, pp.OverwriteKernelspec, pp.OverwriteCells,
                pp.CheckCellMetadata, pp.Execute, pp.IgnorePattern, ClearMetadataPreprocessor,
                pp.LimitOutput, pp.SaveAutoGrades, pp.AssignLatePenalties, pp.GetGrades,
                CSSHTMLHeaderPreprocessor, execute.ProtectedExecute, execute.ScoreByTokens,
-               feedback.ClearHiddenTestsAndTheirLines]
+               judge.ComputeAndJudge, feedback.ClearHiddenTestsAndTheirLines]
     targets += [(cls, "preprocess", cls.__name__) for cls in classes]
     cells = lambda self, cell, *a, **k: _cell_kind(cell)   # noqa: E731
     targets += [(execute.ProtectedExecute, "execute_cell", cells),
-                (pp.Execute, "execute_cell", cells)]
+                (pp.Execute, "execute_cell", cells),
+                (judge.Notebook, "cell", cells)]
     return targets
 
 

@@ -5,6 +5,7 @@ loop, its tuned version and the lean hand-fused NumPy step must give nnlego's gr
 updates. (Their speed is the benchmark's business, never a test's.)
 """
 
+import os
 import re
 import sys
 from dataclasses import replace
@@ -138,26 +139,42 @@ def test_the_grading_engines_benchmark_grades_and_reports(capsys):
     assert "scores, v2 vs v1, 1 worker(s): the same on 1 of 1 submissions" in out
 
 
+PROFILED_PHASES = {
+    "v2": ("ComputeAndJudge", "v2: the grader's setup", "v2: the zygote", "v2: fork the notebook's",
+           "v2: end the child", "cell: setup", "cell: answer", "cell: test (graded)"),
+    "v1": ("kernel start: wait until it answers", "cell: setup", "cell: test (graded)",
+           "ProtectedExecute", "ScoreByTokens"),
+}
+
+
 @pytest.mark.slow
 def test_the_grading_profile_times_every_phase_and_puts_the_originals_back(capsys):
-    """profile_grading_task.py on one assignment: the kernel's start, the cells, nbgrader's
-    steps and the feedback in the table; the grading's functions unwrapped afterwards."""
+    """profile_grading_task.py on one assignment with the default engine, v2: its own phases
+    (the grader's setup, the zygote, the child; none of v1's kernel), the cells, nbgrader's
+    steps and the feedback in the table; the grading's functions unwrapped afterwards, this
+    process's environment and umask as they were."""
+    engine = "v2"
     import profile_grading_task
     from nbclient import NotebookClient
 
-    from nnlego.course.grading import execute, parallel_tasks
+    from nnlego.course.grading import execute, judge, parallel_tasks, warm
 
-    before = (execute.ProtectedExecute.execute_cell, NotebookClient.start_new_kernel_client,
-              parallel_tasks.prepare_db, execute.ScoreByTokens.__dict__.get("preprocess"))
-    assert profile_grading_task.main(["--assignments", "02_forward_pass",
+    def originals():
+        return (execute.ProtectedExecute.execute_cell, NotebookClient.start_new_kernel_client,
+                parallel_tasks.prepare_db, execute.ScoreByTokens.__dict__.get("preprocess"),
+                judge.Notebook.cell, warm.Zygote.fork, warm.grader_setup)
+
+    before, environment, umask = originals(), dict(os.environ), os.umask(0o022)
+    os.umask(umask)
+    assert profile_grading_task.main(["--assignments", "02_forward_pass", "--engine", engine,
                                       "--detail", "02_forward_pass"]) == 0
-    assert before == (execute.ProtectedExecute.execute_cell,
-                      NotebookClient.start_new_kernel_client, parallel_tasks.prepare_db,
-                      execute.ScoreByTokens.__dict__.get("preprocess"))
+    assert before == originals() and environment == dict(os.environ)
+    assert os.umask(umask) == umask, "the profile left the worker's umask (the course's) here"
     out = capsys.readouterr().out
     detail = out.split("== 02_forward_pass ==")[1].split("==")[0]
-    for phase in ("autograde task", "kernel start: wait until it answers", "cell: setup",
-                  "cell: test (graded)", "OverwriteCells", "ProtectedExecute", "ScoreByTokens",
+    for phase in (*PROFILED_PHASES[engine], "autograde task", "OverwriteCells",
                   "nbgrader feedback", "HTML export", "check outcomes", "(rest)"):
         assert phase in detail, phase
+    other = PROFILED_PHASES["v1" if engine == "v2" else "v2"][0]
+    assert other not in detail, f"{engine}'s profile shows {other}: the engine was not switched"
     assert "bwrap + Python's start" in out and "stock python3 kernel" in out

@@ -140,8 +140,8 @@ def test_lock_with_a_group_and_exposed_in_a_plain_folder():
     root = home / "course"
     (root / "solutions").mkdir(parents=True)
     (root / "solutions" / "answer.ipynb").write_text("{}")
-    os.chmod(home, 0o755)
-    os.chmod(root, 0o755)
+    for folder in (home, root, root / "solutions"):      # whatever this process's umask
+        os.chmod(folder, 0o755)
     os.chmod(root / "solutions" / "answer.ipynb", 0o644)
     assert privacy.exposed(root) == ["solutions"]
     with pytest.raises(ValueError, match="group='no-such-group-x'"):
