@@ -108,8 +108,17 @@ def _targets():
     from nbgrader.converters.autograde import Autograde
     from nbgrader.converters.base import BaseConverter
 
-    from nnlego.course.grading import converters, execute, feedback, judge, parallel_tasks
-    from nnlego.course.grading import remote, scan, warm, withheld
+    from nnlego.course.grading import (
+        converters,
+        execute,
+        feedback,
+        judge,
+        parallel_tasks,
+        remote,
+        scan,
+        warm,
+        withheld,
+    )
 
     targets = [
         (parallel_tasks, "prepare_db", "task gradebook (a copy of the template)"),
