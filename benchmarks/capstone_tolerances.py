@@ -35,7 +35,8 @@ def menu_choices() -> list[dict]:
 def parse_choice(text: str) -> dict:
     key, _, value = text.partition("=")
     if key not in capstone.MENU:
-        raise SystemExit(f"--choices: {text!r} names no keyword of the menu {sorted(capstone.MENU)}")
+        raise SystemExit(f"--choices: {text!r} names no keyword of the menu "
+                         f"{sorted(capstone.MENU)}; write KEY=VALUE, e.g. n_hidden=8")
     choice = {key: type(capstone.MENU[key][0])(value)}
     problems = capstone.check_experiment(choice)
     if problems:
@@ -63,8 +64,8 @@ def rows(choice, result) -> list[str]:
     out = []
     for name in capstone.GRADED:
         ref, sol = result["reference"][name], result["solution"][name]
-        out.append(f"{label:<14} {name:<18} {ref['mean']:7.4f} {ref['std']:7.4f} {sol['mean']:7.4f} "
-                   f"{sol['std']:7.4f} {result['calibrated'][name]:6.2f} "
+        out.append(f"{label:<14} {name:<18} {ref['mean']:7.4f} {ref['std']:7.4f} "
+                   f"{sol['mean']:7.4f} {sol['std']:7.4f} {result['calibrated'][name]:6.2f} "
                    f"{result['stored'][name]:6.2f} {result['distance'][name]:6.2f}")
     return out
 
