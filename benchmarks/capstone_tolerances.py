@@ -37,7 +37,12 @@ def parse_choice(text: str) -> dict:
     if key not in capstone.MENU:
         raise SystemExit(f"--choices: {text!r} names no keyword of the menu "
                          f"{sorted(capstone.MENU)}; write KEY=VALUE, e.g. n_hidden=8")
-    choice = {key: type(capstone.MENU[key][0])(value)}
+    kind = type(capstone.MENU[key][0])
+    try:
+        choice = {key: kind(value)}
+    except ValueError:
+        raise SystemExit(f"--choices: {text!r}: {key} takes {kind.__name__} values, one of "
+                         f"{capstone.MENU[key]}") from None
     problems = capstone.check_experiment(choice)
     if problems:
         raise SystemExit(f"--choices: {problems[0]}")
