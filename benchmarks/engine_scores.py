@@ -4,8 +4,10 @@ The solution suite (``tests/test_solutions.py``) grades, for every assignment, t
 released notebook, every wrong solution, correct alternative and cheat of ``tests/``. Run it once
 per engine with ``NNLEGO_SCORE_TABLE`` set, then compare::
 
-    NNLEGO_SCORE_TABLE=/tmp/v1.json pytest tests/test_solutions.py -k full
+    NNLEGO_GRADER_ENGINE=v1 NNLEGO_SCORE_TABLE=/tmp/v1.json pytest tests/test_solutions.py -k full
     NNLEGO_GRADER_ENGINE=v2 NNLEGO_SCORE_TABLE=/tmp/v2.json pytest tests/test_solutions.py -k full
+
+(``-k "full and 12_capstone"``: one assignment's submissions.)
     python benchmarks/engine_scores.py /tmp/v1.json /tmp/v2.json
 
 It prints one Markdown row per submission (total points under each engine, of the maximum) and,

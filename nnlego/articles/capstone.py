@@ -9,7 +9,10 @@ nnlego's own implementation of that run; :func:`reference` repeats it over :data
 student's number passes when it lies within :data:`TOLERANCES` of the reference's mean. The
 tolerances were chosen from the seed spread of the reference (:func:`tolerance_rows`; chapter
 12 shows it) and the solution suite checks that the solution's own run meets them for seeds 0, 1
-and 2 (``tests/test_capstone.py``).
+and 2 (``tests/test_capstone.py``). The student's experiment (part 5: one keyword of the run
+changed to a value of :data:`MENU`) is graded the same way, against nnlego's run of that choice,
+in the bands :func:`tolerances_for` gives it (:data:`EXPERIMENT_TOLERANCES`, measured by
+``benchmarks/capstone_tolerances.py``).
 
 Book: chapter 12, "Capstone: the savant, your way".
 """
