@@ -50,10 +50,8 @@ class Computer:
         self._deadline, self._depth = None, 0
         self.process, self._stopped = None, False
         if channel is None:
-            self.process = subprocess.Popen(
-                command or sandbox.computer_command(start, nnlego_copy), stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=sandbox.launcher_env(),
-                preexec_fn=sandbox.computer_preexec, close_fds=True)
+            self.process = sandbox.start(command or sandbox.computer_command(start, nnlego_copy),
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
             self.link = framing.Link(self.process.stdout.fileno(), self.process.stdin.fileno())
             self._end = self._end_process
         else:

@@ -225,6 +225,14 @@ def computer_preexec():
     processes.die_with_parent(signal.SIGKILL)
 
 
+def start(command, *, stdin, stdout) -> subprocess.Popen:
+    """Start grading v2's sandboxed process (a child or a zygote, ``command`` from
+    :func:`computer_command` or :func:`zygote_command`): bwrap's own environment, the limits,
+    death with the grader, no descriptor of the grader but ``stdin`` and ``stdout``, no stderr."""
+    return subprocess.Popen(command, stdin=stdin, stdout=stdout, stderr=subprocess.DEVNULL,
+                            env=launcher_env(), preexec_fn=computer_preexec, close_fds=True)
+
+
 def _limit(name, default) -> int:
     return int(float(os.environ.get(name) or default))
 

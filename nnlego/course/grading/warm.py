@@ -43,10 +43,8 @@ class Zygote:
         self.empty = tempfile.mkdtemp(prefix="nnlego-zygote-")
         ours, theirs = socket.socketpair()
         self.socket = ours
-        self.process = subprocess.Popen(
-            sandbox.zygote_command(self.empty, nnlego_copy), stdin=theirs,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=sandbox.launcher_env(),
-            preexec_fn=sandbox.computer_preexec, close_fds=True)
+        self.process = sandbox.start(sandbox.zygote_command(self.empty, nnlego_copy),
+                                     stdin=theirs, stdout=subprocess.DEVNULL)
         theirs.close()
         self.link = framing.Link(ours.fileno(), ours.fileno())
         if self._answer(max(timeout, 60.0)).get("op") != "ready":
