@@ -33,7 +33,7 @@ from traitlets import Bool, Integer
 
 from . import drive, safe_files, warm, withheld
 from .execute import _demonstration, _error, _stream, role
-from .remote import Computer, Gone
+from .remote import Computer, Gone, Scope
 
 
 class ComputeAndJudge(NbGraderPreprocessor):
@@ -71,7 +71,7 @@ class Notebook:
     def __init__(self, nb, start, timeout, restarts, record, warm=True):
         self.nb, self.start, self.timeout = nb, start, timeout
         self.restarts_left, self.record, self.warm = restarts, record, warm
-        self.scope = drive.grader_scope()
+        self.scope = Scope(None)            # the grader's names; the child's once it runs
         self.computer: Computer | None = None
         self.copy, self.setup_source = None, ""
         self.replay: list[tuple[str, str]] = []        # (source, name) run in the child so far
