@@ -40,6 +40,9 @@ def test_each_module_sits_under_its_layer_and_the_layers_go_bottom_up():
     assert not misplaced
     order = [layers.index(heading) for heading, _ in pages]
     assert order == sorted(order)
+    for layer in layers:                    # and, within a layer, by name: a reader finds one
+        names = [m for h, m in pages if h == layer]
+        assert names == sorted(names), f"{layer}: {names}"
 
 
 def test_the_page_is_in_the_table_of_contents():
