@@ -101,6 +101,18 @@ def test_calibrated_bands_are_four_deviations_of_the_noisiest_rounded_up():
         "accuracy_shuffled"] == 0.06
 
 
+def test_appendix_b_states_the_experiment_s_bands_as_stored():
+    text = re.sub(r"\s+", " ", (ROOT / "book" / "appendix_b_instructors.md").read_text())
+    choices = [(k, v) for k, values in capstone.MENU.items() for v in values]
+    assert f"from a menu of {len(choices)} choices" in text
+    assert (f"{len(capstone.EXPERIMENT_TOLERANCES)} of the {len(choices)} choices have a band "
+            "wider than part 4's") in text
+    widest = max(capstone.EXPERIMENT_TOLERANCES,
+                 key=lambda c: max(capstone.EXPERIMENT_TOLERANCES[c].values()))
+    bands = [f"±{capstone.tolerances_for(dict([widest]))[n]:.2f}" for n in capstone.GRADED]
+    assert f"the widest {bands[0]}, {bands[1]} and {bands[2]} for {widest[1]} hidden" in text
+
+
 def test_the_notebook_states_the_bands_of_every_choice_of_the_menu():
     text = notebook_text("markdown")
     for key, value in [(k, v) for k, values in capstone.MENU.items() for v in values]:
