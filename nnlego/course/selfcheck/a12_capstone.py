@@ -1,5 +1,5 @@
 """Self-check of assignment 12, the capstone: the shuffler, the correlation map, the grid score,
-the run's numbers and the experiment's choice, on fresh inputs (not the course's hidden tests).
+the run's numbers and the experiment's, on fresh inputs (not the course's hidden tests).
 
 Each piece compares the learner's function with nnlego's own on inputs drawn from ``rng`` and
 fails if nnlego's version of the piece runs inside the learner's (``own_work``). The run is
@@ -163,9 +163,25 @@ def _check_size_and_seed(run, X_test, y_test, seed):
 
 
 def check_experiment(ns, rng):
-    problems = capstone.check_experiment(ns["EXPERIMENT"])
+    """The choice is on the menu, and a run with it lies within that choice's bands around
+    nnlego's run of it (the capstone's data, a seed of this check's own)."""
+    choice = ns["EXPERIMENT"]
+    problems = capstone.check_experiment(choice)
     if problems:
         raise Failed("your EXPERIMENT", problems[0])
+    seed = int(rng.integers(100, 10**6))
+    X, y, X_test, y_test = capstone.data()
+    kind = f"your experiment {choice}, the capstone's data, seed {seed}"
+    mine = _call(kind, TILE_MOVERS + CORRELATIONS + REFERENCE, ns["run_capstone"],
+                 X, y, X_test, y_test, seed=seed, **choice)
+    if not isinstance(mine, dict):
+        raise Failed(kind, f"run_capstone should return a dict, got {type(mine).__name__}")
+    problems = capstone.check_numbers(mine, capstone.reference(X, y, X_test, y_test, **choice),
+                                      capstone.tolerances_for(choice))
+    if problems:
+        ((key, value),) = choice.items()
+        raise Failed(kind, "; ".join(problems) + f" (nnlego's run of the same choice +- its "
+                           f"bands): check what run_capstone does with {key}={value!r}")
 
 
 PIECES = (
@@ -176,6 +192,6 @@ PIECES = (
     Piece("grid_score", covers=("test_grid_score",), needs=("grid_score",),
           check=check_grid_score),
     Piece("run_capstone", covers=("test_numbers",), needs=("run_capstone",), check=check_run),
-    Piece("EXPERIMENT", covers=("test_experiment",), needs=("EXPERIMENT",),
+    Piece("EXPERIMENT", covers=("test_experiment",), needs=("EXPERIMENT", "run_capstone"),
           check=check_experiment),
 )
