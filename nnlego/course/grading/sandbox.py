@@ -212,25 +212,20 @@ def zygote_command(start, nnlego_copy=None) -> list[str]:
     return computer_command(start, nnlego_copy)[:-1] + ["nnlego.course.grading.zygote"]
 
 
-def launcher_env() -> dict[str, str]:
-    """The environment bwrap itself starts with (the child's is set by bwrap_prefix)."""
-    return {"PATH": f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin",
-            **{name: os.environ[name] for name in LAUNCHER_ENV + PASS_ENV
-               if name in os.environ}}
+def start(command, *, stdin, stdout) -> subprocess.Popen:
+    """Start grading v2's child or zygote (:func:`computer_command`, :func:`zygote_command`):
+    bwrap with an environment of its own (the child's is bwrap_prefix's), the limits, death with
+    the grader, no descriptor of the grader but ``stdin`` and ``stdout``, no stderr."""
+    env = {"PATH": f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin",
+           **{name: os.environ[name] for name in LAUNCHER_ENV + PASS_ENV if name in os.environ}}
+    return subprocess.Popen(command, stdin=stdin, stdout=stdout, stderr=subprocess.DEVNULL,
+                            env=env, preexec_fn=_limited_and_tied, close_fds=True)
 
 
-def computer_preexec():
+def _limited_and_tied():
     """In the child before bwrap starts: the limits, and dying with the grader."""
     set_limits()
     processes.die_with_parent(signal.SIGKILL)
-
-
-def start(command, *, stdin, stdout) -> subprocess.Popen:
-    """Start grading v2's sandboxed process (a child or a zygote, ``command`` from
-    :func:`computer_command` or :func:`zygote_command`): bwrap's own environment, the limits,
-    death with the grader, no descriptor of the grader but ``stdin`` and ``stdout``, no stderr."""
-    return subprocess.Popen(command, stdin=stdin, stdout=stdout, stderr=subprocess.DEVNULL,
-                            env=launcher_env(), preexec_fn=computer_preexec, close_fds=True)
 
 
 def _limit(name, default) -> int:
