@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import functools
 import json
 import re
 from pathlib import Path
@@ -88,6 +89,7 @@ def _cells(notebook: Path):
         yield kind, meta.get("grade_id", "(a demonstration cell)"), HIDDEN.sub("", source)
 
 
+@functools.cache
 def answers_of(notebook: Path) -> tuple[set[str], dict[str, str]]:
     """The function names the answer cells define, and ``{shape: code}`` of their fragments."""
     names, fragments = set(), {}
@@ -100,13 +102,20 @@ def answers_of(notebook: Path) -> tuple[set[str], dict[str, str]]:
     return names, fragments
 
 
+@functools.cache
+def _seen(source: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The functions code defines and the shapes of its fragments (each cell parsed once)."""
+    tree = _parse(source)
+    return (tuple(n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)),
+            tuple(_fragments(tree)))
+
+
 def leaks(seen_source: str, names: set[str], fragments: dict[str, str]) -> list[str]:
     """What of another assignment's answers (``names``, ``fragments``) this code gives away."""
-    tree = _parse(seen_source)
-    found = [f"defines {n.name}()" for n in ast.walk(tree)
-             if isinstance(n, ast.FunctionDef) and n.name in names]
+    defined, shapes = _seen(seen_source)
+    found = [f"defines {name}()" for name in defined if name in names]
     found += [f"contains the answer's code {fragments[shape]!r}"
-              for shape in _fragments(tree) if shape in fragments]
+              for shape in shapes if shape in fragments]
     return found
 
 
