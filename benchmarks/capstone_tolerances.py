@@ -28,10 +28,6 @@ from test_capstone import solution_namespace  # noqa: E402
 from nnlego.articles import capstone  # noqa: E402
 
 
-def menu_choices() -> list[dict]:
-    return [{key: value} for key, values in capstone.MENU.items() for value in values]
-
-
 def parse_choice(text: str) -> dict:
     key, _, value = text.partition("=")
     if key not in capstone.MENU:
@@ -86,7 +82,8 @@ def main(argv=None) -> int:
     if args.reference_seeds < len(capstone.SEEDS) or args.solution_seeds < 2:
         parser.error(f"--reference-seeds {args.reference_seeds} --solution-seeds "
                      f"{args.solution_seeds}: expected at least 3 and 2 (a spread)")
-    choices = [parse_choice(c) for c in args.choices] if args.choices else menu_choices()
+    choices = ([parse_choice(c) for c in args.choices] if args.choices
+               else [dict([choice]) for choice in capstone.menu_choices()])
     data = capstone.data()
     run_capstone = solution_namespace()["run_capstone"]
     print(f"{'choice':<14} {'number':<18} {'ref':>7} {'ref sd':>7} {'sol':>7} {'sol sd':>7} "

@@ -76,13 +76,19 @@ def test_the_experiment_must_be_one_choice_of_the_menu():
 
 def test_the_experiment_s_bands_are_part_4_s_widened_for_the_noisier_choices():
     assert capstone.tolerances_for(None) == capstone.tolerances_for({}) == capstone.TOLERANCES
+    choices = capstone.menu_choices()
+    assert len(choices) == sum(map(len, capstone.MENU.values())) == len(set(choices))
+    assert all(capstone.check_experiment(dict([c])) == [] for c in choices)
+    widest = capstone.widest_choice()
+    assert all(max(bands.values()) <= max(capstone.EXPERIMENT_TOLERANCES[widest].values())
+               for bands in capstone.EXPERIMENT_TOLERANCES.values())
     for (key, value), wider in capstone.EXPERIMENT_TOLERANCES.items():
         assert capstone.check_experiment({key: value}) == [], (key, value)
         bands = capstone.tolerances_for({key: value})
         assert set(wider) <= set(capstone.GRADED) and bands == {**capstone.TOLERANCES, **wider}
         assert all(bands[name] > capstone.TOLERANCES[name] for name in wider), (key, value)
-    plain = [{k: v} for k, values in capstone.MENU.items() for v in values
-             if (k, v) not in capstone.EXPERIMENT_TOLERANCES]
+    plain = [dict([choice]) for choice in capstone.menu_choices()
+             if choice not in capstone.EXPERIMENT_TOLERANCES]
     assert all(capstone.tolerances_for(choice) == capstone.TOLERANCES for choice in plain)
     for bad in ({"n_hidden": 128}, {"lr": 0.1}, {"p": 0.1, "grid": 7}):
         with pytest.raises(ValueError, match=re.escape(f"experiment={bad!r}")):
@@ -103,19 +109,18 @@ def test_calibrated_bands_are_four_deviations_of_the_noisiest_rounded_up():
 
 def test_appendix_b_states_the_experiment_s_bands_as_stored():
     text = re.sub(r"\s+", " ", (ROOT / "book" / "appendix_b_instructors.md").read_text())
-    choices = [(k, v) for k, values in capstone.MENU.items() for v in values]
+    choices = capstone.menu_choices()
     assert f"from a menu of {len(choices)} choices" in text
     assert (f"{len(capstone.EXPERIMENT_TOLERANCES)} of the {len(choices)} choices have a band "
             "wider than part 4's") in text
-    widest = max(capstone.EXPERIMENT_TOLERANCES,
-                 key=lambda c: max(capstone.EXPERIMENT_TOLERANCES[c].values()))
+    widest = capstone.widest_choice()
     bands = [f"±{capstone.tolerances_for(dict([widest]))[n]:.2f}" for n in capstone.GRADED]
     assert f"the widest {bands[0]}, {bands[1]} and {bands[2]} for {widest[1]} hidden" in text
 
 
 def test_the_notebook_states_the_bands_of_every_choice_of_the_menu():
     text = notebook_text("markdown")
-    for key, value in [(k, v) for k, values in capstone.MENU.items() for v in values]:
+    for key, value in capstone.menu_choices():
         bands = capstone.tolerances_for({key: value})
         row = "| `{}={}` | {} |".format(key, value, " | ".join(
             f"±{bands[name]:.2f}" for name in capstone.GRADED))

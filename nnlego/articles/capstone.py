@@ -161,6 +161,16 @@ def tolerance_rows(ref: dict, tolerances=None) -> list:
     return rows
 
 
+def menu_choices() -> list[tuple]:
+    """Every choice of part 5's menu, ``(keyword, value)``, in the order of :data:`MENU`."""
+    return [(key, value) for key, values in MENU.items() for value in values]
+
+
+def widest_choice() -> tuple:
+    """The choice of :data:`EXPERIMENT_TOLERANCES` with the widest band (chapter 12, appendix B)."""
+    return max(EXPERIMENT_TOLERANCES, key=lambda c: max(EXPERIMENT_TOLERANCES[c].values()))
+
+
 def tolerances_for(experiment: dict | None = None) -> dict:
     """The bands for a run with ``experiment`` (part 5's choice of :data:`MENU`, ``{key: value}``)
     or for part 4's run (``None`` or ``{}``): :data:`TOLERANCES`, widened for the noisier choices
